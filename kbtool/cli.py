@@ -1,0 +1,71 @@
+"""Command-line wiring only: options -> core call -> reporter -> exit code.
+
+Commands live in `kbtool.commands.*` and are imported only when run, so `--help` and
+`kbtool search` start fast."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import Any
+
+import click
+
+from . import __version__
+from .options import Settings
+
+COMMANDS: dict[str, str] = {
+    "check": "kbtool.commands.check:check",
+}
+"""Command name -> 'module:attribute' of its click command."""
+
+
+class KbtoolGroup(click.Group):
+    """Loads commands lazily and turns any unexpected failure into a one-line message."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        command: click.Command = getattr(importlib.import_module(module_name), attribute)
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            raise click.exceptions.Abort() from None
+        except Exception as error:  # noqa: BLE001 - the edge where nothing may escape as a traceback
+            if os.environ.get("KBTOOL_DEBUG"):
+                raise
+            raise click.ClickException(
+                f"kbtool stopped unexpectedly: {type(error).__name__}: {error}. "
+                "Nothing was changed. Please report this (run again with KBTOOL_DEBUG=1 for details)."
+            ) from None
+
+
+@click.group(cls=KbtoolGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--kb",
+    "kb",
+    envvar="KBTOOL_KB",
+    default="kb",
+    show_default=True,
+    metavar="DIR",
+    help="Knowledge-base folder to work on (or set KBTOOL_KB).",
+)
+@click.version_option(__version__, prog_name="kbtool")
+@click.pass_context
+def main(ctx: click.Context, kb: str) -> None:
+    """kbtool: check, review, search and publish a clinician-reviewed patient knowledge base.
+
+    Entries are YAML files under the knowledge-base folder (kb/conditions, kb/aftercare,
+    kb/referrals, kb/faq). Start with:  kbtool check
+    """
+    ctx.obj = Settings(kb_arg=kb)

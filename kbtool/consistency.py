@@ -1,0 +1,172 @@
+"""Checks that need more than the schema: ids against file names and folders, links between
+entries, review dates, and unsafe markup in patient-facing text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections import defaultdict
+from typing import Any
+
+from .markup import scan_markdown, scan_plain
+from .model import ENTRY_TYPES, FOLDER_TYPES, Entry, FieldPath, Problem, Severity
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+PLAIN_TEXT_FIELDS = ("title", "question", "summary")
+
+
+def _problem(entry: Entry, where: FieldPath, severity: Severity, code: str, message: str,
+             *, key: bool = False) -> Problem:
+    line, column = entry.key_position(where) if key else entry.position(where)
+    return Problem(entry.file, line, column, severity, code, message, entry.id)
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A real calendar date written YYYY-MM-DD, or None."""
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def entry_problems(entry: Entry, today: dt.date | None = None) -> list[Problem]:
+    """Single-entry checks beyond the schema: file name, folder, dates, markup."""
+    return [*_identity(entry), *_dates(entry, today), *_markup(entry)]
+
+
+def _identity(entry: Entry) -> list[Problem]:
+    problems = []
+    stem = entry.path.stem
+    entry_id = entry.data.get("id")
+    if isinstance(entry_id, str) and entry_id != stem:
+        problems.append(_problem(entry, ("id",), "error", "id-filename",
+                                 f"id '{entry_id}' does not match the file name '{stem}.yaml': "
+                                 f"change the id to '{stem}' or rename the file to '{entry_id}.yaml'"))
+    kind = entry.data.get("type")
+    expected = FOLDER_TYPES.get(entry.folder)
+    if isinstance(kind, str) and kind in ENTRY_TYPES and expected and kind != expected:
+        problems.append(_problem(entry, ("type",), "error", "type-folder",
+                                 f"type '{kind}' does not match the folder '{entry.folder}/': "
+                                 f"use 'type: {expected}' or move the file to '{ENTRY_TYPES[kind]}/'"))
+    return problems
+
+
+def _dates(entry: Entry, today: dt.date | None) -> list[Problem]:
+    review = entry.data.get("review")
+    if not isinstance(review, dict):
+        return []
+    problems = []
+    dates: dict[str, dt.date] = {}
+    for name in ("reviewed_on", "next_review"):
+        value = review.get(name)
+        if value is None:
+            continue
+        parsed = parse_date(value)
+        if parsed is None:
+            what = "is not a real calendar date" if isinstance(value, str) and _ISO_DATE.match(value) \
+                else "must be a date written YYYY-MM-DD, e.g. 2026-03-01"
+            problems.append(_problem(entry, ("review", name), "error", "review-date",
+                                     f"'review.{name}' {what} (found {value!r})"))
+        else:
+            dates[name] = parsed
+    reviewed, due = dates.get("reviewed_on"), dates.get("next_review")
+    if reviewed and due and due <= reviewed:
+        problems.append(_problem(entry, ("review", "next_review"), "error", "review-date",
+                                 f"'review.next_review' ({due}) must be after 'review.reviewed_on' "
+                                 f"({reviewed}): set the date by which it must be reviewed again"))
+    if reviewed and today and reviewed > today:
+        problems.append(_problem(entry, ("review", "reviewed_on"), "error", "review-date",
+                                 f"'review.reviewed_on' ({reviewed}) is in the future: "
+                                 "write the date the entry was actually signed off"))
+    if "reviewed_on" in review and "next_review" not in review:
+        problems.append(_problem(entry, ("review",), "error", "review-incomplete",
+                                 "a signed-off entry needs 'review.next_review': add the date by "
+                                 "which it must be reviewed again", key=True))
+    if "reviewed_on" in review and not review.get("reviewed_by"):
+        problems.append(_problem(entry, ("review",), "error", "review-incomplete",
+                                 "a signed-off entry needs 'review.reviewed_by': add the name and role "
+                                 "of the clinician who signed it off", key=True))
+    if "reviewed_on" not in review and review.get("reviewed_by"):
+        problems.append(_problem(entry, ("review",), "warning", "review-incomplete",
+                                 "'review.reviewed_by' is set but 'review.reviewed_on' is missing, so this "
+                                 "entry is still a draft: sign it off with 'kbtool review approve'", key=True))
+    return problems
+
+
+def _markup(entry: Entry) -> list[Problem]:
+    problems = []
+    body = entry.data.get("body")
+    if isinstance(body, str):
+        for issue in scan_markdown(body):
+            problems.append(_markup_problem(entry, ("body",), issue.kind, issue.offset, issue.text))
+    texts: list[tuple[FieldPath, Any]] = [((name,), entry.data.get(name)) for name in PLAIN_TEXT_FIELDS]
+    flags = entry.data.get("red_flags")
+    if isinstance(flags, list):
+        for index, flag in enumerate(flags):
+            if isinstance(flag, dict):
+                texts += [(("red_flags", index, part), flag.get(part)) for part in ("when", "action")]
+    for where, value in texts:
+        if isinstance(value, str):
+            for issue in scan_plain(value):
+                problems.append(_markup_problem(entry, where, issue.kind, issue.offset, issue.text))
+    return problems
+
+
+def _markup_problem(entry: Entry, where: FieldPath, kind: str, offset: int, text: str) -> Problem:
+    line, column = entry.locate(where, offset, len(text))
+    if kind == "html":
+        message = (f"raw HTML {text!r} is not allowed in patient text: use Markdown instead "
+                   "(## for headings, **bold**, - for lists) or remove it")
+        code = "raw-html"
+    else:
+        message = (f"unsafe link {text!r}: links may only be http://, https:// or relative; "
+                   "remove it or link to a web page")
+        code = "unsafe-link"
+    return Problem(entry.file, line, column, "error", code, message, entry.id)
+
+
+def kb_problems(entries: list[Entry]) -> list[Problem]:
+    """Checks across the whole KB: unique ids, and links to entries that exist."""
+    problems: list[Problem] = []
+    by_id: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_id[entry.id].append(entry)
+    for entry_id, holders in sorted(by_id.items()):
+        if len(holders) > 1:
+            files = ", ".join(holder.file for holder in holders)
+            for holder in holders:
+                problems.append(_problem(holder, ("id",), "error", "duplicate-id",
+                                         f"id '{entry_id}' is used by more than one entry ({files}): "
+                                         "ids must be unique across the knowledge base; rename one"))
+    for entry in entries:
+        for field_name in ("related", "translations"):
+            problems.extend(_links(entry, field_name, by_id))
+    return problems
+
+
+def _links(entry: Entry, field_name: str, by_id: dict[str, list[Entry]]) -> list[Problem]:
+    targets = entry.data.get(field_name)
+    if not isinstance(targets, list):
+        return []
+    problems = []
+    for index, target in enumerate(targets):
+        if not isinstance(target, str):
+            continue
+        if target == entry.id:
+            problems.append(_problem(entry, (field_name, index), "warning", f"{field_name}-self",
+                                     f"'{field_name}' lists this entry itself: remove '{target}'"))
+        elif target not in by_id:
+            close = difflib.get_close_matches(target, list(by_id), n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else "check the spelling or remove it"
+            problems.append(_problem(entry, (field_name, index), "error", f"{field_name}-missing",
+                                     f"'{field_name}' names '{target}', but no entry has that id: {hint}"))
+        elif field_name == "translations":
+            other = by_id[target][0]
+            if other.lang == entry.lang:
+                problems.append(_problem(entry, (field_name, index), "warning", "translations-lang",
+                                         f"'{target}' is in the same language ({entry.lang}) as this entry: "
+                                         "translations should link entries in different languages"))
+    return problems

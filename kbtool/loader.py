@@ -1,0 +1,268 @@
+"""Read every entry file under a knowledge base, keeping the position of every value.
+
+A broken file is data, not an exception: `load_kb` returns the entries it could read and
+a Problem for each file it could not, so one bad file never hides the others."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import FOLDER_TYPES, Entry, FieldPath, Problem, Span
+
+MAX_FILE_BYTES = 256 * 1024
+"""Entries are a few kilobytes of text; anything over 256 KiB is refused as a likely mistake."""
+
+ENTRY_SUFFIX = ".yaml"
+RESERVED_NAMES = {"kbtool.yaml", "rules"}
+"""Names at the top of the KB that are not entries: the KB's settings file and its own wording rules."""
+
+_YamlLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _EntryLoader(_YamlLoader):  # type: ignore[misc, valid-type]
+    """Safe loader that keeps dates as the text the author wrote, so bad dates are reported, not crashed on."""
+
+
+def _keep_text(loader: Any, node: yaml.ScalarNode) -> str:
+    return str(loader.construct_scalar(node))
+
+
+_EntryLoader.add_constructor("tag:yaml.org,2002:timestamp", _keep_text)
+
+
+@dataclass
+class LoadResult:
+    """What a walk of the knowledge base found: readable entries and per-file problems."""
+
+    root: Path
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files_seen: int = 0
+
+
+def display_path(path: Path) -> str:
+    """The path as a user would type it: relative to the current directory when possible."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def load_kb(root: Path) -> LoadResult:
+    """Walk the knowledge base in sorted order and load every entry file."""
+    result = LoadResult(root=root)
+    for path in _walk(root):
+        problem = _misplaced(root, path)
+        if problem is not None:
+            result.problems.append(problem)
+            continue
+        result.files_seen += 1
+        entry, problems = load_entry(path, folder=path.parent.name)
+        result.problems.extend(problems)
+        if entry is not None:
+            result.entries.append(entry)
+    return result
+
+
+def _walk(root: Path) -> list[Path]:
+    """Every file under the KB, sorted, skipping hidden files and the reserved names."""
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        dirnames[:] = sorted(
+            d for d in dirnames if not d.startswith(".") and not (here == root and d in RESERVED_NAMES)
+        )
+        for name in sorted(filenames):
+            if name.startswith(".") or (here == root and name in RESERVED_NAMES):
+                continue
+            found.append(here / name)
+    return sorted(found)
+
+
+def _misplaced(root: Path, path: Path) -> Problem | None:
+    """A Problem for a file that is not an entry in a known folder, so nothing is silently ignored."""
+    shown = display_path(path)
+    relative = path.relative_to(root)
+    if path.suffix != ENTRY_SUFFIX:
+        if path.suffix.lower() in {".yml", ".yaml"}:
+            return Problem(shown, None, None, "error", "file-extension",
+                           f"entry files must end in '.yaml' (this one ends in '{path.suffix}'): "
+                           f"rename it to '{path.stem}.yaml' or kbtool will not read it")
+        return Problem(shown, None, None, "warning", "not-an-entry",
+                       "this file is not an entry and is not read: only '.yaml' files are entries; "
+                       "move it out of the knowledge base folder if it does not belong here")
+    folders = ", ".join(f"{name}/" for name in FOLDER_TYPES)
+    if len(relative.parts) != 2 or relative.parts[0] not in FOLDER_TYPES:
+        return Problem(shown, None, None, "error", "entry-folder",
+                       f"entries must sit directly in one of the folders {folders} "
+                       f"of the knowledge base: move this file into the folder for its type")
+    return None
+
+
+def load_entry(path: Path, folder: str = "") -> tuple[Entry | None, list[Problem]]:
+    """Read one entry file; return the entry, or None and the reasons it could not be read."""
+    shown = display_path(path)
+
+    def fail(code: str, message: str, line: int | None = None, column: int | None = None) -> tuple[None, list[Problem]]:
+        return None, [Problem(shown, line, column, "error", code, message, path.stem)]
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return fail("file-too-large",
+                        f"the file is {size // 1024} KiB; entries are limited to {MAX_FILE_BYTES // 1024} KiB: "
+                        "split it into several entries and link them with 'related'")
+        raw = path.read_bytes()
+    except OSError as error:
+        return fail("unreadable", f"the file cannot be read ({error.strerror}): check its permissions")
+    text, problem = decode(raw)
+    if problem is not None:
+        line, message = problem
+        return fail("encoding", message, line, None)
+    if not text.strip():
+        return fail("empty-file", "the file is empty: write the entry, or delete the file")
+    try:
+        loader = _EntryLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        what = error.problem or "the YAML is not valid"
+        return fail("yaml-syntax",
+                    f"YAML syntax error: {what}: check indentation, quotes and colons on this line "
+                    "(text containing ': ' or starting with a special character needs quotes)",
+                    line, column)
+    except yaml.YAMLError as error:
+        return fail("yaml-syntax", f"YAML syntax error: {error}")
+    if node is None:
+        return fail("empty-file", "the file holds only comments: write the entry, or delete the file")
+    if not isinstance(node, yaml.MappingNode):
+        return fail("not-a-mapping",
+                    "the top level of an entry must be a set of 'field: value' lines "
+                    "(starting with 'id:'), not a list or a single value",
+                    node.start_mark.line + 1, node.start_mark.column + 1)
+    problems = _structure_problems(node, text, shown, path.stem)
+    if problems:
+        return None, problems
+    try:
+        data = _construct(node)
+    except (yaml.YAMLError, ValueError, TypeError) as error:
+        return fail("yaml-value", f"a value could not be read: {error}")
+    values: dict[FieldPath, Span] = {}
+    keys: dict[FieldPath, Span] = {}
+    _record_positions(node, (), values, keys)
+    entry = Entry(path=path, file=shown, folder=folder or path.parent.name, data=data,
+                  source=text, values=values, keys=keys)
+    return entry, []
+
+
+def decode(raw: bytes) -> tuple[str, tuple[int, str] | None]:
+    """Decode UTF-8 (a byte-order mark is accepted and dropped); on failure say where and how to fix it."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        hint = ""
+        try:
+            raw.decode("gb18030")
+            hint = " It looks like GBK/GB18030 (a common Chinese Windows encoding)."
+        except UnicodeDecodeError:
+            pass
+        return "", (line, f"the file is not UTF-8 text (bad byte at line {line}).{hint} "
+                          "Re-save it as UTF-8 (in most editors: Save As > Encoding > UTF-8)")
+    return text.replace("\r\n", "\n"), None
+
+
+def _structure_problems(root: yaml.Node, text: str, shown: str, stem: str) -> list[Problem]:
+    """Duplicate keys, aliases, and keys that are not plain text, found on the composed node tree."""
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    stack: list[yaml.Node] = [root]
+    alias_found = False
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            alias_found = True
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            problems.extend(_mapping_key_problems(node, shown, stem))
+            alias_found = alias_found or any(key.value == "<<" for key, _ in node.value)
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    if alias_found:
+        problems.extend(_alias_problems(text, shown, stem))
+    return problems
+
+
+def _mapping_key_problems(node: yaml.MappingNode, shown: str, stem: str) -> list[Problem]:
+    problems: list[Problem] = []
+    first_line: dict[str, int] = {}
+    for key, _ in node.value:
+        line, column = key.start_mark.line + 1, key.start_mark.column + 1
+        if not isinstance(key, yaml.ScalarNode):
+            problems.append(Problem(shown, line, column, "error", "yaml-key",
+                                    "field names must be plain words such as 'title:'", stem))
+        elif key.value in first_line:
+            problems.append(Problem(
+                shown, line, column, "error", "duplicate-key",
+                f"'{key.value}' appears twice (first on line {first_line[key.value]}); only one "
+                "would be kept and the other text silently lost: merge them into one field", stem))
+        else:
+            first_line[key.value] = line
+    return problems
+
+
+def _alias_problems(text: str, shown: str, stem: str) -> list[Problem]:
+    """Point at each alias: they can make a tiny file expand enormously, and hide where text comes from."""
+    message = ("YAML anchors and aliases ('&name', '*name', '<<') are not allowed in entries: "
+               "write the text out in full")
+    problems = []
+    for event in yaml.parse(text, Loader=_YamlLoader):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            problems.append(Problem(shown, mark.line + 1, mark.column + 1, "error", "yaml-alias", message, stem))
+    if not problems:  # a merge key '<<' with an inline mapping
+        problems.append(Problem(shown, None, None, "error", "yaml-alias", message, stem))
+    return problems
+
+
+def _construct(node: yaml.Node) -> Any:
+    """Turn the checked node tree into plain Python data (no aliases remain, so this cannot blow up)."""
+    loader = _EntryLoader("")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _record_positions(node: yaml.Node, where: FieldPath,
+                      values: dict[FieldPath, Span], keys: dict[FieldPath, Span]) -> None:
+    values[where] = _span(node)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = (*where, key.value)
+            keys[child] = _span(key)
+            _record_positions(value, child, values, keys)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_positions(item, (*where, index), values, keys)
+
+
+def _span(node: yaml.Node) -> Span:
+    start, end = node.start_mark, node.end_mark
+    style = getattr(node, "style", None)
+    return Span(line=start.line + 1, column=start.column + 1, start=start.index, end=end.index,
+                style=style)

@@ -1,0 +1,172 @@
+"""Plain data shared by every stage: entries, source positions and problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "suggestion"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "suggestion")
+
+ENTRY_TYPES: dict[str, str] = {
+    "condition": "conditions",
+    "aftercare": "aftercare",
+    "referral": "referrals",
+    "faq": "faq",
+}
+"""Entry type -> the folder under the KB that holds entries of that type."""
+
+FOLDER_TYPES: dict[str, str] = {folder: kind for kind, folder in ENTRY_TYPES.items()}
+
+FieldPath = tuple[str | int, ...]
+"""Where a value sits inside an entry, e.g. ("red_flags", 0, "when")."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one file, pointing at the place and saying what to change."""
+
+    file: str
+    line: int | None
+    column: int | None
+    severity: Severity
+    code: str
+    message: str
+    entry: str | None = None
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line or 0, self.column or 0, self.code, self.message)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "entry": self.entry,
+        }
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where one YAML value sits in its file: 0-based character offsets into the source,
+    1-based line and column of its start, and the scalar style ('|', '>', '"', "'", '' or None)."""
+
+    line: int
+    column: int
+    start: int
+    end: int
+    style: str | None = None
+
+
+@dataclass
+class Entry:
+    """One knowledge-base entry as loaded: its data plus enough of its source to point at lines."""
+
+    path: Path
+    file: str
+    folder: str
+    data: dict[str, Any]
+    source: str
+    values: dict[FieldPath, Span] = field(default_factory=dict)
+    keys: dict[FieldPath, Span] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        value = self.data.get("id")
+        return value if isinstance(value, str) else self.path.stem
+
+    @property
+    def type(self) -> str | None:
+        value = self.data.get("type")
+        return value if isinstance(value, str) else None
+
+    @property
+    def lang(self) -> str | None:
+        value = self.data.get("lang")
+        return value if isinstance(value, str) else None
+
+    @property
+    def title(self) -> str:
+        value = self.data.get("title")
+        return value if isinstance(value, str) else self.id
+
+    @property
+    def review(self) -> dict[str, Any]:
+        value = self.data.get("review")
+        return value if isinstance(value, dict) else {}
+
+    def position(self, where: FieldPath) -> tuple[int | None, int | None]:
+        """Line and column of a value (or, failing that, of its key, then of its parent)."""
+        probe = where
+        while True:
+            span = self.values.get(probe) or self.keys.get(probe)
+            if span is not None:
+                return span.line, span.column
+            if not probe:
+                return 1, 1
+            probe = probe[:-1]
+
+    def key_position(self, where: FieldPath) -> tuple[int | None, int | None]:
+        """Line and column of the key naming a value (falls back to the value's position)."""
+        span = self.keys.get(where)
+        if span is not None:
+            return span.line, span.column
+        return self.position(where)
+
+    def locate(self, where: FieldPath, offset: int, length: int = 1) -> tuple[int | None, int | None]:
+        """Line and column in the file of character `offset` inside the text value at `where`.
+
+        Works inside multi-line block scalars, so a wording finding in the fifth line of a
+        `body: |` block points at that line of the file."""
+        span = self.values.get(where)
+        value = self._value_at(where)
+        if span is None or not isinstance(value, str):
+            return self.position(where)
+        if span.style == "|":
+            return self._locate_literal(span, value, offset)
+        phrase = value[offset : offset + max(length, 1)]
+        raw = self.source[span.start : span.end]
+        return self._locate_in_raw(span, raw, phrase, value, offset)
+
+    def _value_at(self, where: FieldPath) -> Any:
+        node: Any = self.data
+        for part in where:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
+
+    def _locate_literal(self, span: Span, value: str, offset: int) -> tuple[int, int]:
+        first_line = span.line + 1  # the block starts on the line after the '|' indicator
+        source_lines = self.source.split("\n")
+        indent = 0
+        for text in source_lines[first_line - 1 :]:
+            if text.strip():
+                indent = len(text) - len(text.lstrip(" "))
+                break
+        line_index = value.count("\n", 0, offset)
+        line_start = value.rfind("\n", 0, offset) + 1
+        return first_line + line_index, indent + 1 + (offset - line_start)
+
+    def _locate_in_raw(
+        self, span: Span, raw: str, phrase: str, value: str, offset: int
+    ) -> tuple[int, int]:
+        hits = []
+        start = raw.find(phrase) if phrase else -1
+        while start != -1:
+            hits.append(start)
+            start = raw.find(phrase, start + 1)
+        if not hits:
+            return span.line, span.column
+        # Several identical phrases: pick the one at the same relative place in the text.
+        target = offset / max(len(value), 1) * len(raw)
+        best = min(hits, key=lambda hit: abs(hit - target))
+        absolute = span.start + best
+        line = self.source.count("\n", 0, absolute) + 1
+        column = absolute - (self.source.rfind("\n", 0, absolute) + 1) + 1
+        return line, column

@@ -1,0 +1,61 @@
+"""Options shared by every command (the KB folder, --json, --today), defined once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Settings:
+    """What the top-level options chose."""
+
+    kb_arg: str
+
+    def kb_path(self) -> Path:
+        """The knowledge-base folder, or a usage error (exit 2) saying how to point at one."""
+        path = Path(self.kb_arg)
+        if not path.is_dir():
+            raise click.UsageError(
+                f"knowledge-base folder '{self.kb_arg}' not found: run kbtool from the folder that "
+                "contains kb/, or pass --kb DIR (or set KBTOOL_KB)"
+            )
+        return path
+
+
+def settings(ctx: click.Context) -> Settings:
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, Settings) else Settings(kb_arg=str(Path("kb")))
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(func)
+
+
+def _parse_today(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-03-01") from None
+
+
+def today_option(func: F) -> F:
+    return click.option(
+        "--today",
+        "today",
+        metavar="YYYY-MM-DD",
+        callback=_parse_today,
+        help="Treat this date as today when working out review states (default: the real date).",
+    )(func)
+
+
+def strict_option(func: F) -> F:
+    return click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")(func)
