@@ -56,13 +56,15 @@ def display_path(path: Path) -> str:
 def load_kb(root: Path) -> LoadResult:
     """Walk the knowledge base in sorted order and load every entry file."""
     result = LoadResult(root=root)
+    shown_root = display_path(root)
     for path in _walk(root):
-        problem = _misplaced(root, path)
+        shown = os.path.join(shown_root, path.relative_to(root))
+        problem = _misplaced(root, path, shown)
         if problem is not None:
             result.problems.append(problem)
             continue
         result.files_seen += 1
-        entry, problems = load_entry(path, folder=path.parent.name)
+        entry, problems = load_entry(path, folder=path.parent.name, shown=shown)
         result.problems.extend(problems)
         if entry is not None:
             result.entries.append(entry)
@@ -84,9 +86,8 @@ def _walk(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def _misplaced(root: Path, path: Path) -> Problem | None:
+def _misplaced(root: Path, path: Path, shown: str) -> Problem | None:
     """A Problem for a file that is not an entry in a known folder, so nothing is silently ignored."""
-    shown = display_path(path)
     relative = path.relative_to(root)
     if path.suffix != ENTRY_SUFFIX:
         if path.suffix.lower() in {".yml", ".yaml"}:
@@ -104,9 +105,9 @@ def _misplaced(root: Path, path: Path) -> Problem | None:
     return None
 
 
-def load_entry(path: Path, folder: str = "") -> tuple[Entry | None, list[Problem]]:
+def load_entry(path: Path, folder: str = "", shown: str | None = None) -> tuple[Entry | None, list[Problem]]:
     """Read one entry file; return the entry, or None and the reasons it could not be read."""
-    shown = display_path(path)
+    shown = shown or display_path(path)
 
     def fail(code: str, message: str, line: int | None = None, column: int | None = None) -> tuple[None, list[Problem]]:
         return None, [Problem(shown, line, column, "error", code, message, path.stem)]
@@ -137,8 +138,12 @@ def load_entry(path: Path, folder: str = "") -> tuple[Entry | None, list[Problem
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         what = error.problem or "the YAML is not valid"
+        started = ""
+        if error.context and error.context_mark and error.problem_mark \
+                and error.context_mark.line != error.problem_mark.line:
+            started = f" ({error.context} that starts on line {error.context_mark.line + 1})"
         return fail("yaml-syntax",
-                    f"YAML syntax error: {what}: check indentation, quotes and colons on this line "
+                    f"YAML syntax error: {what}{started}: check indentation, quotes and colons "
                     "(text containing ': ' or starting with a special character needs quotes)",
                     line, column)
     except yaml.YAMLError as error:
@@ -150,18 +155,17 @@ def load_entry(path: Path, folder: str = "") -> tuple[Entry | None, list[Problem
                     "the top level of an entry must be a set of 'field: value' lines "
                     "(starting with 'id:'), not a list or a single value",
                     node.start_mark.line + 1, node.start_mark.column + 1)
-    problems = _structure_problems(node, text, shown, path.stem)
-    if problems:
-        return None, problems
+    builder = _Builder(shown, path.stem)
     try:
-        data = _construct(node)
-    except (yaml.YAMLError, ValueError, TypeError) as error:
-        return fail("yaml-value", f"a value could not be read: {error}")
-    values: dict[FieldPath, Span] = {}
-    keys: dict[FieldPath, Span] = {}
-    _record_positions(node, (), values, keys)
+        data = builder.build(node, ())
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
+        return fail("yaml-value", f"a value could not be read: {error}: put the text in quotes")
+    if builder.alias_found:
+        builder.problems.extend(_alias_problems(text, shown, path.stem))
+    if builder.problems:
+        return None, builder.problems
     entry = Entry(path=path, file=shown, folder=folder or path.parent.name, data=data,
-                  source=text, values=values, keys=keys)
+                  source=text, values=builder.values, keys=builder.keys)
     return entry, []
 
 
@@ -182,49 +186,6 @@ def decode(raw: bytes) -> tuple[str, tuple[int, str] | None]:
     return text.replace("\r\n", "\n"), None
 
 
-def _structure_problems(root: yaml.Node, text: str, shown: str, stem: str) -> list[Problem]:
-    """Duplicate keys, aliases, and keys that are not plain text, found on the composed node tree."""
-    problems: list[Problem] = []
-    seen: set[int] = set()
-    stack: list[yaml.Node] = [root]
-    alias_found = False
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            alias_found = True
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            problems.extend(_mapping_key_problems(node, shown, stem))
-            alias_found = alias_found or any(key.value == "<<" for key, _ in node.value)
-            for key, value in node.value:
-                stack.append(key)
-                stack.append(value)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    if alias_found:
-        problems.extend(_alias_problems(text, shown, stem))
-    return problems
-
-
-def _mapping_key_problems(node: yaml.MappingNode, shown: str, stem: str) -> list[Problem]:
-    problems: list[Problem] = []
-    first_line: dict[str, int] = {}
-    for key, _ in node.value:
-        line, column = key.start_mark.line + 1, key.start_mark.column + 1
-        if not isinstance(key, yaml.ScalarNode):
-            problems.append(Problem(shown, line, column, "error", "yaml-key",
-                                    "field names must be plain words such as 'title:'", stem))
-        elif key.value in first_line:
-            problems.append(Problem(
-                shown, line, column, "error", "duplicate-key",
-                f"'{key.value}' appears twice (first on line {first_line[key.value]}); only one "
-                "would be kept and the other text silently lost: merge them into one field", stem))
-        else:
-            first_line[key.value] = line
-    return problems
-
-
 def _alias_problems(text: str, shown: str, stem: str) -> list[Problem]:
     """Point at each alias: they can make a tiny file expand enormously, and hide where text comes from."""
     message = ("YAML anchors and aliases ('&name', '*name', '<<') are not allowed in entries: "
@@ -239,30 +200,75 @@ def _alias_problems(text: str, shown: str, stem: str) -> list[Problem]:
     return problems
 
 
-def _construct(node: yaml.Node) -> Any:
-    """Turn the checked node tree into plain Python data (no aliases remain, so this cannot blow up)."""
-    loader = _EntryLoader("")
-    try:
-        return loader.construct_document(node)
-    finally:
-        loader.dispose()
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_INT = "tag:yaml.org,2002:int"
+_TRUE = {"yes", "true", "on", "y"}
+_SLOW_PATH = yaml.constructor.SafeConstructor()
 
 
-def _record_positions(node: yaml.Node, where: FieldPath,
-                      values: dict[FieldPath, Span], keys: dict[FieldPath, Span]) -> None:
-    values[where] = _span(node)
-    if isinstance(node, yaml.MappingNode):
+class _Builder:
+    """Turns a composed node tree into plain data in one pass, recording the span of every
+    value and key, and finding duplicate keys, odd keys and aliases on the way."""
+
+    def __init__(self, shown: str, stem: str) -> None:
+        self.shown, self.stem = shown, stem
+        self.values: dict[FieldPath, Span] = {}
+        self.keys: dict[FieldPath, Span] = {}
+        self.problems: list[Problem] = []
+        self.alias_found = False
+        self._seen: set[int] = set()
+
+    def build(self, node: yaml.Node, where: FieldPath) -> Any:
+        if id(node) in self._seen:  # the same node twice: an alias (possibly recursive)
+            self.alias_found = True
+            return None
+        self._seen.add(id(node))
+        start, end = node.start_mark, node.end_mark
+        self.values[where] = Span(start.line + 1, start.column + 1, start.index, end.index,
+                                  getattr(node, "style", None))
+        tag = node.tag
+        if isinstance(node, yaml.ScalarNode):
+            if tag == _STR or tag == _TIMESTAMP:
+                return node.value
+            if tag == _BOOL:
+                return node.value.lower() in _TRUE
+            if tag == _NULL:
+                return None
+            if tag == _INT and node.value.lstrip("-+").isdigit():
+                return int(node.value)
+            return _SLOW_PATH.construct_object(node, deep=True)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*where, index)) for index, item in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode) and tag == _MAP:
+            return self._mapping(node, where)
+        return _SLOW_PATH.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, where: FieldPath) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
         for key, value in node.value:
+            mark = key.start_mark
+            line, column = mark.line + 1, mark.column + 1
+            if not isinstance(key, yaml.ScalarNode) or key.tag != _STR or not key.value:
+                self.alias_found = self.alias_found or getattr(key, "value", None) == "<<"
+                self._problem(line, column, "yaml-key", "field names must be plain words such as "
+                              "'title:' (not numbers, true/false, lists or blanks)")
+                continue
+            if key.value in first_line:
+                self._problem(line, column, "duplicate-key",
+                              f"'{key.value}' appears twice (first on line {first_line[key.value]}); "
+                              "only one would be kept and the other text silently lost: "
+                              "merge them into one field")
+                continue
+            first_line[key.value] = line
             child = (*where, key.value)
-            keys[child] = _span(key)
-            _record_positions(value, child, values, keys)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _record_positions(item, (*where, index), values, keys)
+            self.keys[child] = Span(line, column, mark.index, key.end_mark.index, key.style)
+            data[key.value] = self.build(value, child)
+        return data
 
-
-def _span(node: yaml.Node) -> Span:
-    start, end = node.start_mark, node.end_mark
-    style = getattr(node, "style", None)
-    return Span(line=start.line + 1, column=start.column + 1, start=start.index, end=end.index,
-                style=style)
+    def _problem(self, line: int, column: int, code: str, message: str) -> None:
+        self.problems.append(Problem(self.shown, line, column, "error", code, message, self.stem))

@@ -50,9 +50,14 @@ def is_safe_url(url: str) -> bool:
     return scheme in SAFE_SCHEMES
 
 
+_MAYBE_UNSAFE = re.compile(r"<|\]\s*[(:\[]|href|src", re.IGNORECASE)
+
+
 def scan_markdown(text: str) -> list[MarkupIssue]:
     """Raw HTML blocks/tags and links with a scheme other than http/https, in document order."""
     issues: list[MarkupIssue] = []
+    if not _MAYBE_UNSAFE.search(text):  # no tag, link or reference anywhere: skip the full parse
+        return issues
     for token in _walk(_MD.parse(text)):
         if token.type in ("html_block", "html_inline"):
             snippet = token.content.strip().splitlines()[0] if token.content.strip() else token.content

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Severity = Literal["error", "warning", "suggestion"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "suggestion")
@@ -50,10 +50,9 @@ class Problem:
         }
 
 
-@dataclass(frozen=True)
-class Span:
-    """Where one YAML value sits in its file: 0-based character offsets into the source,
-    1-based line and column of its start, and the scalar style ('|', '>', '"', "'", '' or None)."""
+class Span(NamedTuple):
+    """Where one YAML value sits in its file: 1-based line and column of its start, 0-based
+    character offsets into the source, and the scalar style ('|', '>', '"', "'", '' or None)."""
 
     line: int
     column: int

@@ -1,0 +1,5 @@
+"""`python -m kbtool` runs the CLI."""
+
+from .cli import main
+
+main()
