@@ -10,7 +10,25 @@ from .config import KbConfig, load_config
 from .consistency import entry_problems, kb_problems
 from .loader import load_kb
 from .model import Entry, Problem
+from .review.state import review_state
 from .validate import schema_problems
+
+
+def review_problems(entry: Entry, today: dt.date, due_soon_days: int) -> list[Problem]:
+    """Changed and overdue entries are warnings, so CI can choose to block them with --strict."""
+    state = review_state(entry, today, due_soon_days)
+    line, column = entry.key_position(("review",))
+    review = entry.review
+    if state == "changed":
+        message = (f"edited since it was signed off on {review.get('reviewed_on')}: patients still see "
+                   "the signed-off version; ask a clinician to review the change "
+                   f"('kbtool review diff {entry.id}', then 'kbtool review approve {entry.id}')")
+    elif state == "overdue":
+        message = (f"review overdue since {review.get('next_review')}: ask a clinician to review it and "
+                   f"sign it off again ('kbtool review approve {entry.id}')")
+    else:
+        return []
+    return [Problem(entry.file, line, column, "warning", state, message, entry.id)]
 
 
 @dataclass
@@ -44,6 +62,7 @@ def check_kb(kb: Path, today: dt.date) -> CheckResult:
     problems += loaded.problems
     for entry in loaded.entries:
         problems += schema_problems(entry) + entry_problems(entry, today)
+        problems += review_problems(entry, today, config.due_soon_days)
     problems += kb_problems(loaded.entries)
     problems = sorted(set(problems), key=Problem.sort_key)
     return CheckResult(entries=loaded.entries, problems=problems, config=config,

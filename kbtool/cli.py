@@ -16,6 +16,7 @@ from .options import Settings
 
 COMMANDS: dict[str, str] = {
     "check": "kbtool.commands.check:check",
+    "review": "kbtool.commands.review:review",
 }
 """Command name -> 'module:attribute' of its click command."""
 

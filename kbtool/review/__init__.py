@@ -1,0 +1,1 @@
+"""Clinical review: states, content fingerprints, sign-off, the review queue and diffs."""

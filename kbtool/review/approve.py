@@ -1,0 +1,73 @@
+"""`review approve`: check the entry, work out the next review date, write the sign-off."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..check import check_kb
+from ..model import Problem
+from .signoff import SignOff, SignOffError, add_interval, parse_interval, write_signoff
+
+
+@dataclass(frozen=True)
+class Approval:
+    entry_id: str
+    file: str
+    review: dict[str, Any]
+
+
+class ApprovalRefused(SignOffError):
+    """The entry does not pass `kbtool check`; `problems` says why."""
+
+    def __init__(self, message: str, problems: list[Problem]):
+        super().__init__(message)
+        self.problems = problems
+
+
+def approve(kb: Path, entry_id: str, reviewers: list[str], today: dt.date,
+            next_review: dt.date | None = None, interval: str | None = None) -> Approval:
+    """Sign an entry off as of `today`. Raises SignOffError (nothing written) when it cannot."""
+    names = [name.strip() for name in reviewers if name.strip()]
+    if not names:
+        raise SignOffError("say who is signing off: --by \"name (role)\"")
+    result = check_kb(kb, today)
+    entry = next((e for e in result.entries if e.id == entry_id and e.path.stem == entry_id), None)
+    if entry is None:
+        known = sorted(e.id for e in result.entries)
+        close = [k for k in known if entry_id in k or k in entry_id][:3]
+        hint = f" (did you mean: {', '.join(close)}?)" if close else ""
+        raise SignOffError(f"no entry with id '{entry_id}' in {kb}{hint}")
+    errors = [p for p in result.problems if p.severity == "error"
+              and (p.entry == entry_id or p.file == entry.file) and not _fixed_by_signoff(p)]
+    if errors:
+        raise ApprovalRefused(f"'{entry_id}' cannot be signed off until these errors are fixed:", errors)
+    due = _next_review(entry.type or "condition", today, next_review, interval, result.config.review_intervals)
+    signoff = SignOff(reviewed_by=names[0] if len(names) == 1 else names, reviewed_on=today, next_review=due)
+    review = write_signoff(entry, signoff)
+    return Approval(entry_id=entry_id, file=entry.file, review=review)
+
+
+def _fixed_by_signoff(problem: Problem) -> bool:
+    """Problems in the review block itself are replaced by the sign-off being written."""
+    return problem.code in {"review-incomplete", "review-date", "changed", "overdue"} or (
+        problem.code == "schema" and problem.message.startswith("'review"))
+
+
+def _next_review(kind: str, today: dt.date, next_review: dt.date | None, interval: str | None,
+                 intervals: dict[str, int]) -> dt.date:
+    if next_review is not None and interval is not None:
+        raise SignOffError("give either --next-review or --interval, not both")
+    if next_review is not None:
+        due = next_review
+    elif interval is not None:
+        due = add_interval(today, *parse_interval(interval))
+    else:
+        due = add_interval(today, intervals.get(kind, 12), "m")
+    if due <= today:
+        raise SignOffError(f"the next review date ({due}) must be after the sign-off date ({today})")
+    if due > add_interval(today, 5, "y"):
+        raise SignOffError(f"the next review date ({due}) is more than 5 years away: choose a nearer date")
+    return due

@@ -1,0 +1,49 @@
+"""What changed in an entry since sign-off, field by field, as readable line diffs."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .state import _canonical
+
+FIELD_ORDER = ("title", "question", "summary", "body", "red_flags", "aliases", "related", "translations",
+               "specialty", "tags", "sources", "staff_notes", "wording_exceptions", "type", "lang", "id")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    kind: str  # added | removed | changed
+    diff: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "kind": self.kind, "diff": self.diff}
+
+
+def _as_lines(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return value.strip("\n").split("\n")
+    dumped = yaml.safe_dump(value, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
+    return dumped.rstrip("\n").split("\n")
+
+
+def entry_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
+    """Fields whose content differs (ignoring layout), in reading order, each with a line diff."""
+    names = [name for name in FIELD_ORDER if name in old or name in new]
+    names += sorted(k for k in set(old) | set(new) if k not in FIELD_ORDER and k != "review")
+    changes = []
+    for name in names:
+        before, after = old.get(name), new.get(name)
+        if _canonical(before) == _canonical(after):
+            continue
+        kind = "added" if before is None else "removed" if after is None else "changed"
+        lines = list(difflib.unified_diff(_as_lines(_canonical(before)), _as_lines(_canonical(after)),
+                                          lineterm="", n=1))[2:]
+        changes.append(FieldChange(field=name, kind=kind, diff=lines))
+    return changes
