@@ -42,7 +42,7 @@ class KbtoolGroup(click.Group):
             raise
         except KeyboardInterrupt:
             raise click.exceptions.Abort() from None
-        except Exception as error:  # noqa: BLE001 - the edge where nothing may escape as a traceback
+        except Exception as error:
             if os.environ.get("KBTOOL_DEBUG"):
                 raise
             raise click.ClickException(

@@ -40,7 +40,7 @@ def _parse(text: str) -> dict[str, Any] | None:
     from .loader import _EntryLoader
 
     try:
-        data = yaml.load(text, Loader=_EntryLoader)  # noqa: S506 - a safe loader subclass
+        data = yaml.load(text, Loader=_EntryLoader)
     except yaml.YAMLError:
         return None
     return data if isinstance(data, dict) else None

@@ -123,8 +123,7 @@ def load_entry(path: Path, folder: str = "", shown: str | None = None) -> tuple[
         return fail("unreadable", f"the file cannot be read ({error.strerror}): check its permissions")
     text, problem = decode(raw)
     if problem is not None:
-        line, message = problem
-        return fail("encoding", message, line, None)
+        return fail("encoding", problem[1], problem[0], None)
     if not text.strip():
         return fail("empty-file", "the file is empty: write the entry, or delete the file")
     try:
@@ -135,8 +134,8 @@ def load_entry(path: Path, folder: str = "", shown: str | None = None) -> tuple[
             loader.dispose()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        column = mark.column + 1 if mark else None
+        line: int | None = mark.line + 1 if mark else None
+        column: int | None = mark.column + 1 if mark else None
         what = error.problem or "the YAML is not valid"
         started = ""
         if error.context and error.context_mark and error.problem_mark \
@@ -181,8 +180,8 @@ def decode(raw: bytes) -> tuple[str, tuple[int, str] | None]:
             hint = " It looks like GBK/GB18030 (a common Chinese Windows encoding)."
         except UnicodeDecodeError:
             pass
-        return "", (line, f"the file is not UTF-8 text (bad byte at line {line}).{hint} "
-                          "Re-save it as UTF-8 (in most editors: Save As > Encoding > UTF-8)")
+        return "", (line, (f"the file is not UTF-8 text (bad byte at line {line}).{hint} "
+                          "Re-save it as UTF-8 (in most editors: Save As > Encoding > UTF-8)"))
     return text.replace("\r\n", "\n"), None
 
 
@@ -192,9 +191,9 @@ def _alias_problems(text: str, shown: str, stem: str) -> list[Problem]:
                "write the text out in full")
     problems = []
     for event in yaml.parse(text, Loader=_YamlLoader):
-        if isinstance(event, yaml.AliasEvent):
-            mark = event.start_mark
-            problems.append(Problem(shown, mark.line + 1, mark.column + 1, "error", "yaml-alias", message, stem))
+        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
+            where = event.start_mark
+            problems.append(Problem(shown, where.line + 1, where.column + 1, "error", "yaml-alias", message, stem))
     if not problems:  # a merge key '<<' with an inline mapping
         problems.append(Problem(shown, None, None, "error", "yaml-alias", message, stem))
     return problems

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Callable
+from typing import Any
 
 import fastjsonschema
-
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -105,7 +105,7 @@ def _describe(name: str, error: ValidationError) -> str:
         wanted = TYPE_WORDS.get(str(expected), str(expected))
         return f"'{name}' should be {wanted}, found {_kind_of(value)}"
     if kind == "pattern":
-        if name == "id" or name.startswith("related") or name.startswith("translations"):
+        if name == "id" or name.startswith(("related", "translations")):
             return (f"'{name}' must be lowercase letters a-z, digits and single hyphens, "
                     f"e.g. 'ectopic-pregnancy' (found {_shown(value)})")
         if name.endswith("url"):

@@ -41,7 +41,8 @@ def approve(ctx: click.Context, entry_id: str, reviewers: tuple[str, ...], next_
 
     Example:  kbtool review approve ectopic-pregnancy --by "王医生(妇产科主治医师)" --interval 12m
     """
-    from ..review.approve import ApprovalRefused, approve as approve_entry
+    from ..review.approve import ApprovalRefused
+    from ..review.approve import approve as approve_entry
     from ..review.signoff import SignOffError
 
     kb = settings(ctx).kb_path()
