@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from typing import Any
 
 import click
@@ -42,6 +43,10 @@ class KbtoolGroup(click.Group):
             raise
         except KeyboardInterrupt:
             raise click.exceptions.Abort() from None
+        except BrokenPipeError:  # output piped into `head` and closed early: not an error
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise click.exceptions.Exit(0) from None
         except Exception as error:
             if os.environ.get("KBTOOL_DEBUG"):
                 raise

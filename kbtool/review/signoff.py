@@ -79,6 +79,14 @@ def _scalar(value: Any) -> str:
     return text[:-4].rstrip() if text.endswith("\n...") else text.removesuffix("...").rstrip()
 
 
+def _field_text(name: str, value: Any, indent: int) -> str:
+    """`name: value` as a person would write it; lists in block style under the key."""
+    if isinstance(value, list):
+        items = "".join(f"\n{' ' * (indent + 2)}- {_scalar(item)}" for item in value)
+        return f"{name}:{items}"
+    return f"{name}: {_scalar(value)}"
+
+
 def _trim_end(source: str, end: int) -> int:
     """Move back over trailing blanks and newlines that belong to the gap after a value."""
     while end > 0 and source[end - 1] in " \t\n":
@@ -91,7 +99,7 @@ def rewrite_review(entry: Entry, new_fields: dict[str, Any]) -> str:
     source = entry.source
     review_key = entry.keys.get(("review",))
     review_value = entry.values.get(("review",))
-    block = "".join(f"\n  {name}: {_scalar(value)}" for name, value in new_fields.items())
+    block = "".join(f"\n  {_field_text(name, value, 2)}" for name, value in new_fields.items())
     if review_key is None:
         base = source if source.endswith("\n") else source + "\n"
         return f"{base}review:{block}\n"
@@ -116,12 +124,12 @@ def _edit_block(entry: Entry, new_fields: dict[str, Any]) -> str:
         key_span = entry.keys.get(("review", name))
         value_span = entry.values.get(("review", name))
         if key_span is None or value_span is None:
-            insert += f"\n{' ' * indent}{name}: {_scalar(value)}"
+            insert += f"\n{' ' * indent}{_field_text(name, value, indent)}"
         elif _single_line_scalar(source, value_span, review.get(name)):
             edits.append((value_span.start, value_span.end, _scalar(value)))
         else:
             end = _trim_end(source, value_span.end)
-            edits.append((key_span.start, end, f"{name}: {_scalar(value)}"))
+            edits.append((key_span.start, end, _field_text(name, value, indent)))
     if insert:
         line_end = source.find("\n", last_end)  # after any comment that ends the last line
         line_end = len(source) if line_end == -1 else line_end

@@ -242,3 +242,14 @@ def test_review_diff_without_signed_off_revision(kb: Path, tmp_path: Path, cli) 
     assert cli("review", "approve", "flu", "--by", "A", "--today", "2026-11-01").exit_code == 0
     result = cli("review", "diff", "flu")
     assert result.exit_code == 1 and "no committed version" in result.output
+
+
+def test_several_reviewers_are_written_as_a_block_list(kb: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    path = write_raw(kb, "conditions/flu.yaml", "id: flu\ntype: condition\nlang: zh\ntitle: 流感\nsummary: 说明。\n"
+                     "body: 正文\nreview:\n  reviewed_by:\n    - 甲\n  reviewed_on: 2025-01-01  # old\n")
+    result = cli("review", "approve", "flu", "--by", "示例医生甲(虚构)", "--by", "示例医生乙(虚构)",
+                 "--today", "2026-11-22", "--next-review", "2027-11-01")
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    assert "review:\n  reviewed_by:\n    - 示例医生甲(虚构)\n    - 示例医生乙(虚构)\n  reviewed_on: 2026-11-22  # old\n" \
+           "  next_review: 2027-11-01\n  fingerprint: sha256:" in text
