@@ -17,6 +17,7 @@ from .options import Settings
 
 COMMANDS: dict[str, str] = {
     "check": "kbtool.commands.check:check",
+    "lint-text": "kbtool.commands.lint_text:lint_text",
     "review": "kbtool.commands.review:review",
 }
 """Command name -> 'module:attribute' of its click command."""

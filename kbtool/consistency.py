@@ -7,6 +7,7 @@ import datetime as dt
 import difflib
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from .markup import scan_markdown, scan_plain
@@ -128,45 +129,66 @@ def _markup_problem(entry: Entry, where: FieldPath, kind: str, offset: int, text
     return Problem(entry.file, line, column, "error", code, message, entry.id)
 
 
+@dataclass(frozen=True)
+class EntryLinks:
+    """What the cross-entry checks need to know about one entry (small, cheap to pass around)."""
+
+    id: str
+    file: str
+    lang: str | None
+    id_place: tuple[int | None, int | None]
+    links: tuple[tuple[str, str, int | None, int | None], ...]  # (field, target id, line, column)
+
+
+def entry_links(entry: Entry) -> EntryLinks:
+    links = []
+    for field_name in ("related", "translations"):
+        targets = entry.data.get(field_name)
+        if isinstance(targets, list):
+            for index, target in enumerate(targets):
+                if isinstance(target, str):
+                    links.append((field_name, target, *entry.position((field_name, index))))
+    return EntryLinks(entry.id, entry.file, entry.lang, entry.position(("id",)), tuple(links))
+
+
 def kb_problems(entries: list[Entry]) -> list[Problem]:
     """Checks across the whole KB: unique ids, and links to entries that exist."""
+    return link_problems([entry_links(entry) for entry in entries])
+
+
+def link_problems(records: list[EntryLinks]) -> list[Problem]:
+    """Unique ids, and `related` / `translations` naming entries that exist."""
     problems: list[Problem] = []
-    by_id: dict[str, list[Entry]] = defaultdict(list)
-    for entry in entries:
-        by_id[entry.id].append(entry)
+    by_id: dict[str, list[EntryLinks]] = defaultdict(list)
+    for record in records:
+        by_id[record.id].append(record)
     for entry_id, holders in sorted(by_id.items()):
         if len(holders) > 1:
             files = ", ".join(holder.file for holder in holders)
             for holder in holders:
-                problems.append(_problem(holder, ("id",), "error", "duplicate-id",
-                                         f"id '{entry_id}' is used by more than one entry ({files}): "
-                                         "ids must be unique across the knowledge base; rename one"))
-    for entry in entries:
-        for field_name in ("related", "translations"):
-            problems.extend(_links(entry, field_name, by_id))
+                problems.append(Problem(holder.file, *holder.id_place, "error", "duplicate-id",
+                                        f"id '{entry_id}' is used by more than one entry ({files}): "
+                                        "ids must be unique across the knowledge base; rename one", holder.id))
+    for record in records:
+        problems.extend(_links(record, by_id))
     return problems
 
 
-def _links(entry: Entry, field_name: str, by_id: dict[str, list[Entry]]) -> list[Problem]:
-    targets = entry.data.get(field_name)
-    if not isinstance(targets, list):
-        return []
+def _links(record: EntryLinks, by_id: dict[str, list[EntryLinks]]) -> list[Problem]:
     problems = []
-    for index, target in enumerate(targets):
-        if not isinstance(target, str):
-            continue
-        if target == entry.id:
-            problems.append(_problem(entry, (field_name, index), "warning", f"{field_name}-self",
-                                     f"'{field_name}' lists this entry itself: remove '{target}'"))
+    for field_name, target, line, column in record.links:
+        def report(severity: Severity, code: str, message: str) -> None:
+            problems.append(Problem(record.file, line, column, severity, code, message, record.id))
+
+        if target == record.id:
+            report("warning", f"{field_name}-self", f"'{field_name}' lists this entry itself: remove '{target}'")
         elif target not in by_id:
             close = difflib.get_close_matches(target, list(by_id), n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "check the spelling or remove it"
-            problems.append(_problem(entry, (field_name, index), "error", f"{field_name}-missing",
-                                     f"'{field_name}' names '{target}', but no entry has that id: {hint}"))
-        elif field_name == "translations":
-            other = by_id[target][0]
-            if other.lang == entry.lang:
-                problems.append(_problem(entry, (field_name, index), "warning", "translations-lang",
-                                         f"'{target}' is in the same language ({entry.lang}) as this entry: "
-                                         "translations should link entries in different languages"))
+            report("error", f"{field_name}-missing",
+                   f"'{field_name}' names '{target}', but no entry has that id: {hint}")
+        elif field_name == "translations" and by_id[target][0].lang == record.lang:
+            report("warning", "translations-lang",
+                   f"'{target}' is in the same language ({record.lang}) as this entry: "
+                   "translations should link entries in different languages")
     return problems

@@ -53,19 +53,29 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def load_kb(root: Path) -> LoadResult:
-    """Walk the knowledge base in sorted order and load every entry file."""
-    result = LoadResult(root=root)
+def entry_files(root: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
+    """Every entry file under the KB, sorted, with the path to show; files that are not
+    entries in a known folder become Problems, so nothing is silently ignored."""
+    files: list[tuple[Path, str]] = []
+    problems: list[Problem] = []
     shown_root = display_path(root)
     for path in _walk(root):
         shown = os.path.join(shown_root, path.relative_to(root))
         problem = _misplaced(root, path, shown)
         if problem is not None:
-            result.problems.append(problem)
-            continue
-        result.files_seen += 1
-        entry, problems = load_entry(path, folder=path.parent.name, shown=shown)
-        result.problems.extend(problems)
+            problems.append(problem)
+        else:
+            files.append((path, shown))
+    return files, problems
+
+
+def load_kb(root: Path) -> LoadResult:
+    """Walk the knowledge base in sorted order and load every entry file."""
+    files, problems = entry_files(root)
+    result = LoadResult(root=root, problems=problems, files_seen=len(files))
+    for path, shown in files:
+        entry, found = load_entry(path, folder=path.parent.name, shown=shown)
+        result.problems.extend(found)
         if entry is not None:
             result.entries.append(entry)
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import click
 
@@ -15,8 +16,10 @@ from ..report import check_summary, problem_line, to_json
 @json_option
 @strict_option
 @today_option
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
+              help="Processes to check a large knowledge base with (default: one per CPU).")
 @click.pass_context
-def check(ctx: click.Context, as_json: bool, strict: bool, today: dt.date) -> None:
+def check(ctx: click.Context, as_json: bool, strict: bool, today: dt.date, jobs: int | None) -> None:
     """Check every entry: schema, links between entries, review dates, unsafe markup, wording.
 
     Prints one line per problem, `file:line:column: severity: message [code]`, then a summary.
@@ -25,7 +28,7 @@ def check(ctx: click.Context, as_json: bool, strict: bool, today: dt.date) -> No
     Example:  kbtool --kb kb check --json
     """
     kb = settings(ctx).kb_path()
-    result = check_kb(kb, today)
+    result = check_kb(kb, today, keep_entries=False, jobs=jobs or os.cpu_count() or 1)
     ok = result.ok(strict)
     if as_json:
         click.echo(to_json({"ok": ok, "entries": result.files,

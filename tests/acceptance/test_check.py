@@ -298,3 +298,19 @@ def test_unreadable_file_is_reported(kb: Path, cli_json) -> None:  # type: ignor
         assert code == 1 and only(problems, "unreadable")["file"] == "kb/conditions/flu.yaml"
     finally:
         path.chmod(0o644)
+
+
+def test_parallel_check_reports_the_same_problems(kb: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from kbtool import check as check_module
+
+    for index in range(12):
+        write_entry(kb, entry_data(f"e{index}", related=[f"e{index + 1}"], summary="保证治愈。" if index == 3 else None))
+    write_raw(kb, "faq/broken.yaml", "id: [\n")
+    monkeypatch.setattr(check_module, "PARALLEL_MIN_FILES", 2)
+    today = dt.date(2026, 11, 22)
+    sequential = check_module.check_kb(kb, today)
+    parallel = check_module.check_kb(kb, today, keep_entries=False, jobs=2)
+    assert parallel.problems == sequential.problems and parallel.files == sequential.files == 13
+    assert {p.code for p in parallel.problems} >= {"related-missing", "yaml-syntax", "zh-guarantee-cure", "schema"}

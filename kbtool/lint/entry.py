@@ -1,0 +1,98 @@
+"""Lint one entry's patient-facing fields and turn findings into Problems at file lines.
+
+Aliases and staff notes are never linted: aliases record what people say, and staff notes
+are not shown to patients. An entry may list `wording_exceptions` (rule + reason) for
+wording a reviewer accepted; findings of those rules are dropped, and the review queue
+shows the exceptions (`entry_exceptions`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..model import Entry, FieldPath, Problem
+from .config import WordingConfig
+from .engine import guess_lang, lint_text
+from .plain import PLAIN_RULE_IDS
+from .rule import Rule
+
+TOP_FIELDS = ("title", "question", "summary", "body")
+FLAG_FIELDS = ("when", "action")
+EXCEPTIONS = "wording_exceptions"
+
+
+def text_fields(entry: Entry) -> list[tuple[FieldPath, str, str]]:
+    """(path, field name, text) of every patient-facing text in the entry, in file order."""
+    found: list[tuple[FieldPath, str, str]] = []
+    for name in TOP_FIELDS:
+        value = entry.data.get(name)
+        if isinstance(value, str) and value.strip():
+            found.append(((name,), name, value))
+    flags = entry.data.get("red_flags")
+    if isinstance(flags, list):
+        for index, flag in enumerate(flags):
+            if not isinstance(flag, dict):
+                continue
+            for name in FLAG_FIELDS:
+                value = flag.get(name)
+                if isinstance(value, str) and value.strip():
+                    found.append((("red_flags", index, name), "red_flags", value))
+    return found
+
+
+def entry_exceptions(entry: Entry) -> list[tuple[str, str]]:
+    """The (rule id, reason) pairs an entry lists under wording_exceptions; '' for a missing reason."""
+    pairs: list[tuple[str, str]] = []
+    items = entry.data.get(EXCEPTIONS)
+    if not isinstance(items, list):
+        return pairs
+    for item in items:
+        if isinstance(item, dict) and isinstance(item.get("rule"), str):
+            reason = item.get("reason")
+            pairs.append((item["rule"], reason.strip() if isinstance(reason, str) else ""))
+    return pairs
+
+
+def lint_entry(entry: Entry, rules: Sequence[Rule], config: WordingConfig | None = None) -> list[Problem]:
+    """Wording problems of one entry, each at the file line and column of the phrase."""
+    suppressed, problems = _check_exceptions(entry, rules)
+    lang = entry.lang if entry.lang in ("zh", "en") else None
+    for path, field_name, text in text_fields(entry):
+        for finding in lint_text(text, lang or guess_lang(text), rules, field=field_name, config=config):
+            if finding.rule_id in suppressed:
+                continue
+            line, column = entry.locate(path, finding.start, finding.end - finding.start)
+            problems.append(Problem(entry.file, line, column, finding.level, finding.rule_id,
+                                    finding.describe(), entry.id))
+    return problems
+
+
+def _check_exceptions(entry: Entry, rules: Sequence[Rule]) -> tuple[set[str], list[Problem]]:
+    """Rule ids validly suppressed, and a Problem for each unknown rule or missing reason."""
+    known = {rule.id for rule in rules} | set(PLAIN_RULE_IDS)
+    suppressed: set[str] = set()
+    problems: list[Problem] = []
+    items = entry.data.get(EXCEPTIONS)
+    if not isinstance(items, list):
+        return suppressed, problems
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("rule"), str):
+            continue  # the schema check reports the shape
+        rule_id = item["rule"]
+        reason = item.get("reason")
+        if rule_id not in known:
+            line, column = entry.position((EXCEPTIONS, index, "rule"))
+            problems.append(Problem(
+                entry.file, line, column, "warning", "wording-exception-unknown",
+                f"wording exception names '{rule_id}', which is not a wording rule: check the rule id "
+                "in the finding's [brackets] (kbtool lint-text shows them), or remove the exception",
+                entry.id))
+        if not isinstance(reason, str) or not reason.strip():
+            line, column = entry.position((EXCEPTIONS, index, "reason"))
+            problems.append(Problem(
+                entry.file, line, column, "error", "wording-exception-reason",
+                f"wording exception for '{rule_id}' has no reason: write why this wording is "
+                "accurate and needed here, so the reviewer can judge it (reason: ...)",
+                entry.id))
+            continue
+        suppressed.add(rule_id)
+    return suppressed, problems

@@ -1,0 +1,263 @@
+"""One wording rule: what it matches, the context that excuses a match, and what to say.
+
+Rules are data (YAML, see rules/README.md). This module turns one parsed rule file into a
+`Rule` whose regexes are compiled once, per language, with the shared context sets
+(`@negation`, `@hedge`, ...) expanded; `Rule.find` then yields the spans that count."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Severity
+from .literals import Prefilter, prefilter
+from .text import Sentences, clause_around
+
+LANGUAGES = ("zh", "en")
+LEVELS: tuple[Severity, ...] = ("error", "warning", "suggestion")
+SCOPES = ("before", "after", "clause", "sentence")
+FIELDS = ("title", "question", "summary", "body", "red_flags")
+DEFAULT_WINDOW = {"zh": 20, "en": 60}
+"""Characters looked at before/after a match: about ten Chinese words or ten English words."""
+
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_KEYS = {"id", "category", "level", "languages", "patterns", "unless", "requires", "window",
+         "markdown", "fields", "message", "examples", "description"}
+_FLAGS = re.IGNORECASE | re.MULTILINE
+
+ContextSets = Mapping[str, Mapping[str, Sequence[str]]]
+"""Context set name -> language -> regexes, from `_contexts.yaml`."""
+
+
+class RuleError(ValueError):
+    """A rule file that cannot be used; `where` is the key path of the bad value, for its line."""
+
+    def __init__(self, message: str, where: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.where = where
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    """One pattern: `fast` runs without IGNORECASE on lowercased text (several times faster);
+    patterns with capitals or `(?-i:...)` only have `slow`, run on the text as written."""
+
+    slow: re.Pattern[str]
+    fast: re.Pattern[str] | None
+    prefilter: Prefilter | None
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    patterns: tuple[_Pattern, ...]
+    unless: dict[str, re.Pattern[str]]
+    requires: dict[str, re.Pattern[str]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A wording rule ready to run; `source` is the file it came from."""
+
+    id: str
+    category: str
+    level: Severity
+    languages: tuple[str, ...]
+    message: str
+    patterns: tuple[str, ...]
+    window: dict[str, int]
+    raw: bool = False
+    fields: tuple[str, ...] = FIELDS
+    flag_examples: tuple[str, ...] = ()
+    pass_examples: tuple[str, ...] = ()
+    source: str = ""
+    compiled: dict[str, _Compiled] = field(default_factory=dict, repr=False, compare=False)
+
+    def applies(self, lang: str, field_name: str) -> bool:
+        return lang in self.compiled and _field_root(field_name) in self.fields
+
+    def find(self, text: str, masked: str, sentences: Sentences, lang: str,
+             places: Mapping[int, list[tuple[int, int]] | None] | None = None,
+             lowered: str | None = None) -> Iterator[tuple[int, int]]:
+        """Spans of `text` this rule flags: pattern matches, each within one sentence, that are
+        not excused by their context.
+
+        `places` (from plan.py) limits which patterns run and in which sentences (None in it:
+        every sentence); without it every pattern runs everywhere. `lowered` is the text the
+        rule reads, lowercased with the same offsets, for the faster case-free patterns."""
+        compiled = self.compiled[lang]
+        window = self.window[lang]
+        target = text if self.raw else masked
+        todo = places if places is not None else dict.fromkeys(range(len(compiled.patterns)))
+        spans: list[tuple[int, int]] = []
+        for pattern_pos, where in todo.items():
+            pattern = compiled.patterns[pattern_pos]
+            regex, searched = pattern.slow, target
+            if pattern.fast is not None and lowered is not None:
+                regex, searched = pattern.fast, lowered
+            for place_start, place_end in sentences.spans if where is None else where:
+                spans.extend(m.span() for m in regex.finditer(searched, place_start, place_end)
+                             if m.end() > m.start())
+        if len(todo) > 1:
+            spans.sort(key=lambda span: (span[0], -span[1]))
+        for start, end in spans:
+            sentence = sentences.around(start)
+            scopes = _Scopes(target, sentence, start, end, window)
+            if compiled.requires and not _any_found(compiled.requires, scopes):
+                continue
+            if compiled.unless and _any_found(compiled.unless, scopes):
+                continue
+            yield start, end
+
+
+class _Scopes:
+    """The pieces of text around one match that context patterns are searched in (built lazily)."""
+
+    def __init__(self, text: str, sentence: tuple[int, int], start: int, end: int, window: int) -> None:
+        self.text, self.sentence, self.start, self.end, self.window = text, sentence, start, end, window
+
+    def get(self, scope: str) -> str:
+        s_start, s_end = self.sentence
+        s_start, s_end = min(s_start, self.start), max(s_end, self.end)
+        if scope == "before":
+            return self.text[max(s_start, self.start - self.window) : self.start]
+        if scope == "after":
+            return self.text[self.end : min(s_end, self.end + self.window)]
+        if scope == "clause":
+            c_start, c_end = clause_around(self.text, (s_start, s_end), self.start, self.end)
+            return self.text[c_start:c_end]
+        return self.text[s_start:s_end]
+
+
+def _any_found(patterns: dict[str, re.Pattern[str]], scopes: _Scopes) -> bool:
+    return any(regex.search(scopes.get(scope)) for scope, regex in patterns.items())
+
+
+def _field_root(field_name: str) -> str:
+    return field_name.split(".", 1)[0].split("[", 1)[0]
+
+
+def build_rule(data: Any, contexts: ContextSets, source: str = "") -> Rule:
+    """Check one parsed rule file and compile it; raise RuleError saying what to fix."""
+    if not isinstance(data, dict):
+        raise RuleError("a rule file must be a set of 'key: value' lines starting with 'id:'")
+    unknown = sorted(set(map(str, data)) - _KEYS)
+    if unknown:
+        raise RuleError(f"unknown key '{unknown[0]}' (known: {', '.join(sorted(_KEYS))})", (unknown[0],))
+    rule_id = data.get("id")
+    if not isinstance(rule_id, str) or not _ID.match(rule_id):
+        raise RuleError("'id' is required: a lowercase slug such as zh-guarantee-cure", ("id",))
+    category = data.get("category")
+    if not isinstance(category, str) or not _ID.match(category):
+        raise RuleError("'category' is required: a lowercase word such as guarantee", ("category",))
+    level = data.get("level")
+    if level not in LEVELS:
+        raise RuleError(f"'level' must be one of {', '.join(LEVELS)}", ("level",))
+    languages = _strings(data, "languages", allowed=LANGUAGES)
+    patterns = _strings(data, "patterns")
+    message = data.get("message")
+    if not isinstance(message, str) or not message.strip():
+        raise RuleError("'message' is required: say why the wording misleads and what to write instead",
+                        ("message",))
+    fields_ = tuple(_strings(data, "fields", allowed=FIELDS)) if "fields" in data else FIELDS
+    markdown = data.get("markdown", "masked")
+    if markdown not in ("masked", "raw"):
+        raise RuleError("'markdown' must be 'masked' (default) or 'raw'", ("markdown",))
+    window = data.get("window")
+    if window is not None and (not isinstance(window, int) or isinstance(window, bool) or window < 1):
+        raise RuleError("'window' must be a whole number of characters, e.g. 20", ("window",))
+    flag_examples, pass_examples = _examples(data.get("examples"))
+    compiled = {
+        lang: _Compiled(
+            patterns=tuple(_pattern(source, index) for index, source in enumerate(patterns)),
+            unless=_compile_scopes(data.get("unless"), "unless", contexts, lang),
+            requires=_compile_scopes(data.get("requires"), "requires", contexts, lang),
+        )
+        for lang in languages
+    }
+    return Rule(
+        id=rule_id, category=category, level=level, languages=tuple(languages),
+        message=" ".join(message.split()), patterns=tuple(patterns),
+        window={lang: window or DEFAULT_WINDOW[lang] for lang in languages},
+        raw=markdown == "raw", fields=fields_, flag_examples=flag_examples,
+        pass_examples=pass_examples, source=source, compiled=compiled,
+    )
+
+
+def _strings(data: dict[str, Any], key: str, allowed: Sequence[str] | None = None) -> list[str]:
+    value = data.get(key)
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise RuleError(f"'{key}' must be a list of one or more texts", (key,))
+    if allowed is not None:
+        for index, item in enumerate(value):
+            if item not in allowed:
+                raise RuleError(f"'{key}' may only hold {', '.join(allowed)}, not '{item}'", (key, index))
+    return value
+
+
+def _examples(value: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if value is None:
+        return (), ()
+    if not isinstance(value, dict) or set(value) - {"flag", "pass"}:
+        raise RuleError("'examples' must have 'flag:' and 'pass:' lists of sentences", ("examples",))
+    found: list[tuple[str, ...]] = []
+    for key in ("flag", "pass"):
+        items = value.get(key) or []
+        if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+            raise RuleError(f"'examples.{key}' must be a list of sentences", ("examples", key))
+        found.append(tuple(items))
+    return found[0], found[1]
+
+
+_CASED = re.compile(r"\(\?[a-zA-Z]*-[a-zA-Z]*i|(?<!\\)[A-Z]")
+"""A capital letter (not an escape such as \\S) or a `(?-i:` group: the pattern needs case."""
+
+
+def _pattern(source: str, index: int) -> _Pattern:
+    slow = _compile_list([source], ("patterns", index))
+    fast = None if _CASED.search(source) else re.compile(source, re.MULTILINE)
+    return _Pattern(slow, fast, prefilter(source, _FLAGS))
+
+
+def _compile_scopes(value: Any, key: str, contexts: ContextSets, lang: str) -> dict[str, re.Pattern[str]]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise RuleError(f"'{key}' must map scopes ({', '.join(SCOPES)}) to lists of patterns", (key,))
+    compiled: dict[str, re.Pattern[str]] = {}
+    for scope, items in value.items():
+        if scope not in SCOPES:
+            raise RuleError(f"'{key}.{scope}' is not a scope: use {', '.join(SCOPES)}", (key, scope))
+        if isinstance(items, str):
+            items = [items]
+        if not isinstance(items, list) or not all(isinstance(v, str) and v for v in items):
+            raise RuleError(f"'{key}.{scope}' must be a list of patterns or @context names", (key, scope))
+        expanded: list[str] = []
+        for index, item in enumerate(items):
+            if item.startswith("@"):
+                sets = contexts.get(item[1:])
+                if sets is None:
+                    raise RuleError(f"unknown context set '{item}' (known: "
+                                    f"{', '.join('@' + n for n in sorted(contexts))})", (key, scope, index))
+                expanded.extend(sets.get(lang, ()))
+            else:
+                expanded.append(item)
+        if expanded:
+            compiled[scope] = _compile_list(expanded, (key, scope))
+    return compiled
+
+
+def _compile_list(sources: Sequence[str], where: tuple[str | int, ...]) -> re.Pattern[str]:
+    for index, source in enumerate(sources):
+        try:
+            re.compile(source, _FLAGS)
+        except re.error as error:
+            raise RuleError(f"pattern {source!r} is not a valid regular expression: {error}",
+                            (*where, index)) from None
+    try:
+        return re.compile("|".join(f"(?:{source})" for source in sources), _FLAGS)
+    except re.error as error:  # e.g. the same group name in two patterns
+        raise RuleError(f"the patterns cannot be combined: {error}", where) from None
