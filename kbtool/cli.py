@@ -19,6 +19,8 @@ COMMANDS: dict[str, str] = {
     "check": "kbtool.commands.check:check",
     "lint-text": "kbtool.commands.lint_text:lint_text",
     "review": "kbtool.commands.review:review",
+    "build": "kbtool.commands.build:build",
+    "preview": "kbtool.commands.preview:preview",
 }
 """Command name -> 'module:attribute' of its click command."""
 

@@ -1,0 +1,217 @@
+"""Which entries reach the site, and which revision of each: pure, `today` is a parameter.
+
+Public build: signed-off entries without errors. A `changed` entry is published as its
+last signed-off revision, found in git history by its fingerprint; without one it is left
+out. Preview build: drafts and changed entries are shown too (as they are now), each
+marked so the page can carry a banner."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..check import CheckResult
+from ..consistency import entry_problems
+from ..history import HistoryError, Revision
+from ..model import Entry
+from ..review.state import review_state
+from ..validate import schema_problems
+from .urls import RESERVED_IDS
+
+RevisionLookup = Callable[[Entry], "Revision | None"]
+"""Finds an entry's signed-off revision (`history.signed_off_revision`); may raise HistoryError."""
+
+REVIEW_FIELDS = ("reviewed_by", "reviewed_on", "next_review")
+UNPUBLISHED_FIELDS = ("review", "staff_notes", "wording_exceptions")
+"""Never copied to the site: internal notes, reviewer-only exceptions, the sign-off block itself."""
+
+
+@dataclass(frozen=True)
+class Published:
+    """One entry as it will appear: the content to show and the sign-off it rests on."""
+
+    id: str
+    type: str
+    lang: str
+    file: str
+    content: dict[str, Any]
+    review: dict[str, Any]
+    state: str
+    commit: str | None = None
+    commit_date: str | None = None
+    banner: str | None = None
+
+    @property
+    def title(self) -> str:
+        return str(self.content.get("title") or self.id)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "lang": self.lang,
+            "file": self.file,
+            "state": self.state,
+            "commit": self.commit,
+            "commit_date": self.commit_date,
+            "banner": self.banner,
+        }
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """An entry that is not on the site, and why: draft, errors, changed or reserved-id."""
+
+    id: str
+    file: str
+    reason: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "file": self.file, "reason": self.reason, "message": self.message}
+
+
+@dataclass
+class Selection:
+    published: list[Published] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)
+
+    def by_id(self) -> dict[str, Published]:
+        return {item.id: item for item in self.published}
+
+
+def public_content(data: dict[str, Any]) -> dict[str, Any]:
+    """The patient-facing fields of an entry: no review block, staff notes or `x-` fields."""
+    return {
+        key: value
+        for key, value in data.items()
+        if key not in UNPUBLISHED_FIELDS and not key.startswith("x-")
+    }
+
+
+def _review(data: dict[str, Any]) -> dict[str, Any]:
+    review = data.get("review")
+    review = review if isinstance(review, dict) else {}
+    return {key: review[key] for key in REVIEW_FIELDS if key in review}
+
+
+def select_entries(
+    check: CheckResult, today: dt.date, lookup: RevisionLookup, preview: bool = False
+) -> Selection:
+    """Decide, entry by entry in id order, what is published and what is left out."""
+    selection = Selection()
+    for entry in sorted(check.entries, key=lambda e: (e.id, e.file)):
+        outcome = _select_one(entry, check, today, lookup, preview)
+        if isinstance(outcome, Published):
+            selection.published.append(outcome)
+        else:
+            selection.left_out.append(outcome)
+    return selection
+
+
+def _select_one(
+    entry: Entry, check: CheckResult, today: dt.date, lookup: RevisionLookup, preview: bool
+) -> Published | LeftOut:
+    errors = [
+        p for p in check.problems_for(entry.id) if p.severity == "error" and p.file == entry.file
+    ]
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        return LeftOut(
+            entry.id,
+            entry.file,
+            "errors",
+            f"has errors, for example line {first.line}: {first.message}{more}: "
+            "run 'kbtool check' and fix them",
+        )
+    if entry.id in RESERVED_IDS:
+        return LeftOut(
+            entry.id,
+            entry.file,
+            "reserved-id",
+            f"the id '{entry.id}' is reserved for section pages on the site: rename the entry",
+        )
+    state = review_state(entry, today, check.config.due_soon_days)
+    if preview and state in ("draft", "changed"):
+        return _published(entry, entry.data, state, banner=state)
+    if state == "draft":
+        return LeftOut(
+            entry.id,
+            entry.file,
+            "draft",
+            "draft, never signed off: it is published once a clinician signs it off "
+            f"('kbtool review approve {entry.id}')",
+        )
+    if state == "changed":
+        return _signed_off(entry, check, today, lookup)
+    return _published(entry, entry.data, state)
+
+
+def _published(
+    entry: Entry,
+    data: dict[str, Any],
+    state: str,
+    banner: str | None = None,
+    revision: Revision | None = None,
+) -> Published:
+    return Published(
+        id=entry.id,
+        type=str(entry.type),
+        lang=str(entry.lang),
+        file=entry.file,
+        content=public_content(data),
+        review=_review(entry.data),
+        state=state,
+        commit=revision.commit if revision else None,
+        commit_date=revision.date if revision else None,
+        banner=banner,
+    )
+
+
+def _signed_off(
+    entry: Entry, check: CheckResult, today: dt.date, lookup: RevisionLookup
+) -> Published | LeftOut:
+    """A changed entry: its signed-off revision from history, checked again, or left out."""
+    try:
+        revision = lookup(entry)
+    except HistoryError as error:
+        return LeftOut(
+            entry.id,
+            entry.file,
+            "changed",
+            f"edited since sign-off, and its signed-off version cannot be recovered ({error}): "
+            f"ask a clinician to review the change ('kbtool review approve {entry.id}')",
+        )
+    if revision is None:
+        return LeftOut(
+            entry.id,
+            entry.file,
+            "changed",
+            "edited since sign-off, and no committed version matches the sign-off fingerprint: "
+            f"ask a clinician to review the change ('kbtool review approve {entry.id}'), "
+            "and commit the file right after signing off",
+        )
+    merged = {
+        **{k: v for k, v in revision.data.items() if k != "review"},
+        "review": entry.data.get("review"),
+    }
+    old = Entry(path=entry.path, file=entry.file, folder=entry.folder, data=merged, source="")
+    errors = [p for p in schema_problems(old) + entry_problems(old, today) if p.severity == "error"]
+    if errors or old.id != entry.id or old.lang != entry.lang or old.type != entry.type:
+        reason = (
+            errors[0].message
+            if errors
+            else "its id, type or language differs from the current file"
+        )
+        return LeftOut(
+            entry.id,
+            entry.file,
+            "changed",
+            f"edited since sign-off, and the signed-off version (commit {revision.commit[:10]}) "
+            f"cannot be published: {reason}",
+        )
+    state = review_state(old, today, check.config.due_soon_days)
+    return _published(old, merged, state, revision=revision)

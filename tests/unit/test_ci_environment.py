@@ -1,0 +1,17 @@
+"""In CI the browser tests must run, not skip: fail loudly when their tools are missing."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+import pytest
+
+
+@pytest.mark.skipif(not os.environ.get("CI"), reason="only checked in CI, where .ci/run installs the browser")
+def test_browser_tools_are_installed_in_ci() -> None:
+    assert Path("/usr/bin/chromium").exists(), "Debian's chromium is missing: .ci/run should install it"
+    assert importlib.util.find_spec("playwright") is not None, "playwright is missing from the test extra"
+    axe = Path(__file__).resolve().parents[1] / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+    assert axe.exists(), "axe-core is missing: .ci/run should run npm ci in tests/browser"
