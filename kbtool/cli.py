@@ -16,11 +16,14 @@ from . import __version__
 from .options import Settings
 
 COMMANDS: dict[str, str] = {
-    "check": "kbtool.commands.check:check",
-    "lint-text": "kbtool.commands.lint_text:lint_text",
-    "review": "kbtool.commands.review:review",
     "build": "kbtool.commands.build:build",
+    "check": "kbtool.commands.check:check",
+    "gaps": "kbtool.commands.gaps:gaps",
+    "index": "kbtool.commands.index:index",
+    "lint-text": "kbtool.commands.lint_text:lint_text",
     "preview": "kbtool.commands.preview:preview",
+    "review": "kbtool.commands.review:review",
+    "search": "kbtool.commands.search:search",
 }
 """Command name -> 'module:attribute' of its click command."""
 

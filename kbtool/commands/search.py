@@ -1,0 +1,137 @@
+"""`kbtool search`: find the approved answer from the words a caller uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from ..model import ENTRY_TYPES
+from ..options import json_option, settings, today_option
+from ..report import to_json, to_json_line
+
+
+@click.command()
+@click.argument("words", nargs=-1, metavar="QUERY...")
+@click.option("--batch", "batch", type=click.File("rb"), metavar="FILE",
+              help="Search every line of FILE ('-' for standard input); with --json prints one "
+                   "JSON object per line. Batch queries are not logged as gaps.")
+@click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True,
+              help="How many entries to show.")
+@click.option("--type", "kind", type=click.Choice(sorted(ENTRY_TYPES)), help="Only this type of entry.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Only entries in this language.")
+@click.option("--specialty", metavar="NAME", help="Only entries of this specialty, e.g. 妇科.")
+@click.option("--include-drafts", is_flag=True, help="Also show drafts (never signed off).")
+@click.option("--no-log", is_flag=True, help="Do not record this query as a content gap.")
+@json_option
+@today_option
+@click.pass_context
+def search(ctx: click.Context, words: tuple[str, ...], batch: IO[bytes] | None, limit: int,
+           kind: str | None, lang: str | None, specialty: str | None, include_drafts: bool,
+           no_log: bool, as_json: bool, today: dt.date) -> None:
+    """Find the approved answer for what a caller says.
+
+    Type the caller's own words: an everyday name (红眼病), a symptom (人流后一直出血), a
+    question (能刷医保卡吗), pinyin (gongwaiyun), English, or a mix (HPV 疫苗); quotes are
+    not needed. Typos are fine; when the search corrects one it says so ("Showing results
+    for 宫外孕"). A query starting with '-' goes after '--':  kbtool search -- -5度
+
+    Each result shows the warning signs that mean emergency or urgent care first, then the
+    approved short answer, and a clear warning when the answer is overdue for review or was
+    changed after sign-off. Drafts are left out unless --include-drafts is given.
+
+    Searches that find nothing useful are recorded (numbers masked) so authors can see
+    which answers are missing: kbtool gaps.
+
+    Example:  kbtool search 宫外运 --limit 3
+    """
+    if bool(words) == (batch is not None):
+        raise click.UsageError("give a QUERY, or --batch FILE with one query per line "
+                               "(example: kbtool search 红眼病)")
+    query = " ".join(words)
+    kb = settings(ctx).kb_path()
+    searcher, cache, note = open_searcher(kb)
+    if note:
+        click.echo(note, err=True)
+    options: dict[str, Any] = {"limit": limit, "type": kind, "lang": lang, "specialty": specialty,
+                               "include_drafts": include_drafts, "today": today}
+    with searcher:
+        if batch is not None:
+            _run_batch(searcher, batch, options, as_json)
+            return
+        response = searcher.search(query, **options)
+        logged = False
+        if response.is_gap and not no_log:
+            logged = _log_gap(cache, response.query)
+        if as_json:
+            click.echo(to_json(response.as_dict()))
+        else:
+            from ..search.render import response_lines
+
+            for line in response_lines(response, logged=logged, mark=_mark):
+                click.echo(line)
+
+
+def open_searcher(kb: Path) -> tuple[Any, Path, str | None]:
+    """Bring the index up to date (or use the current one if another process is updating it)
+    and open a Searcher; returns it, the cache folder and a note for staff, if any."""
+    from ..config import load_config
+    from ..search.index import ensure_index
+    from ..search.searcher import IndexMissing, Searcher
+    from ..search.store import IndexStore, LockTimeout, cache_dir_for
+
+    config, _ = load_config(kb)
+    cache = cache_dir_for(kb, config.cache_dir, os.environ)
+    note = None
+    has_index = IndexStore.in_cache(cache).current() is not None
+    try:
+        ensure_index(kb, cache, lock_timeout=2.0 if has_index else 120.0)
+    except LockTimeout:
+        if not has_index:
+            raise click.ClickException("another kbtool process is building the search index: "
+                                       "try again in a minute") from None
+        note = "note: the index is being updated by another kbtool process; results may miss the newest edits"
+    except OSError as error:
+        raise click.ClickException(f"cannot write the search index in {cache} ({error.strerror}): "
+                                   "set KBTOOL_CACHE to a writable folder") from None
+    try:
+        return Searcher(cache, due_soon_days=config.due_soon_days), cache, note
+    except IndexMissing as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _run_batch(searcher: Any, batch: IO[bytes], options: dict[str, Any], as_json: bool) -> None:
+    """One query per line; JSON Lines with --json (the warm searcher is reused for all)."""
+    text = batch.read().decode("utf-8-sig", "replace")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    from ..search.render import response_lines
+
+    for raw in lines:
+        response = searcher.search(raw.rstrip("\r"), **options)
+        if as_json:
+            click.echo(to_json_line(response.as_dict()))
+        else:
+            click.echo(f"## {response.query}")
+            for line in response_lines(response, mark=_mark):
+                click.echo(line)
+            click.echo()
+
+
+def _log_gap(cache: Path, query: str) -> bool:
+    from ..search.gaps import gaps_file, record_gap
+
+    try:
+        record_gap(gaps_file(cache), query, dt.datetime.now().astimezone())
+        return True
+    except OSError:
+        return False
+
+
+def _mark(text: str) -> str:
+    return click.style(text, bold=True, underline=True) if sys.stdout.isatty() else text
