@@ -24,6 +24,8 @@ COMMANDS: dict[str, str] = {
     "preview": "kbtool.commands.preview:preview",
     "review": "kbtool.commands.review:review",
     "search": "kbtool.commands.search:search",
+    "serve": "kbtool.commands.serve:serve",
+    "start": "kbtool.commands.start:start",
 }
 """Command name -> 'module:attribute' of its click command."""
 

@@ -1,0 +1,90 @@
+"""`kbtool start`: the whole product on this computer: the public site and the staff app."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from pathlib import Path
+
+import click
+
+from ..options import settings, today_option
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--staff-port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port of the staff search app.")
+@click.option("--site-port", default=8001, show_default=True, type=click.IntRange(1, 65535),
+              help="Port of the public patient site.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("site-build"),
+              show_default=True, metavar="DIR", help="Folder for the built patient site.")
+@today_option
+@click.pass_context
+def start(ctx: click.Context, host: str, staff_port: int, site_port: int, out: Path, today: dt.date) -> None:
+    """Build the public patient site from signed-off entries, then serve it together with the
+    staff search app, and print where to open each. Stop with Ctrl+C.
+
+    Example:  kbtool start
+    """
+    from ..config import load_config
+    from ..publish import PublishError, build_site
+    from ..search import cache_dir_for
+    from ..web.app import create_app
+    from ..web.live import LiveKb
+    from ..web.server import gap_log_path, is_loopback
+    from ..web.static_site import static_site
+
+    if staff_port == site_port:
+        raise click.BadParameter("the staff app and the site need different ports", param_hint="--site-port")
+    kb = settings(ctx).kb_path()
+    config, _ = load_config(kb)
+    click.echo("building the patient site...")
+    try:
+        report = build_site(kb, out, today)
+    except PublishError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"  published {len(report.published)} entries, left out {len(report.left_out)} "
+               "(drafts, unreviewed changes or errors: see 'kbtool build')")
+    if not is_loopback(host):
+        click.secho(f"warning: listening on {host} makes the staff app reachable from other computers. "
+                    "It has no login and shows staff-only notes.", fg="red", err=True)
+    click.echo("preparing the staff search index...")
+    cache_dir = cache_dir_for(kb, config.cache_dir, os.environ)
+    live = LiveKb(kb, cache_dir, due_soon_days=config.due_soon_days)
+    live.start()
+    servers = _servers(host, [(create_app(live, gap_log=gap_log_path(cache_dir)), staff_port),
+                              (static_site(out), site_port)])
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"\npatient site: http://{shown}:{site_port}/")
+    click.echo(f"staff app:    http://{shown}:{staff_port}/")
+    click.echo("(Ctrl+C to stop)")
+    threads = [threading.Thread(target=server.run, daemon=True) for server in servers]
+    for thread in threads:
+        thread.start()
+    try:
+        while any(thread.is_alive() for thread in threads):
+            for thread in threads:
+                thread.join(timeout=0.5)
+    except KeyboardInterrupt:
+        click.echo("stopping")
+    finally:
+        for server in servers:
+            server.close()
+        live.stop()
+
+
+def _servers(host: str, apps: list[tuple[object, int]]) -> list[object]:
+    from waitress.server import create_server
+
+    servers = []
+    try:
+        for app, port in apps:
+            servers.append(create_server(app, host=host, port=port, threads=8, ident="kbtool"))
+    except OSError as error:
+        for server in servers:
+            server.close()  # type: ignore[attr-defined]
+        raise click.ClickException(f"cannot listen on {host}: {error.strerror or error}. Is another program "
+                                   "using the port? Choose others with --staff-port and --site-port") from None
+    return servers

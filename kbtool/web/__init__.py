@@ -1,0 +1,1 @@
+"""Staff web app: search as you type during a live call, on localhost, read-only."""

@@ -1,0 +1,148 @@
+"""Routes of the staff app. Read-only: nothing here writes except the content-gap log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from .entries import entry_view
+from .live import MAX_QUERY_CHARS, LiveKb
+from .messages import messages_for
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+ENTRY_TYPES = ("condition", "aftercare", "referral", "faq")
+MAX_LIMIT = 50
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def error_body(status: int, code: str, message: str) -> dict[str, Any]:
+    """The one error shape of every endpoint."""
+    return {"error": {"status": status, "code": code, "message": message}}
+
+
+def create_app(live: LiveKb, gap_log: Path | None = None) -> Flask:
+    here = Path(__file__).parent
+    app = Flask(__name__, template_folder=str(here / "templates"), static_folder=str(here / "static"),
+                static_url_path="/static")
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    def lang() -> str:
+        return "en" if request.args.get("lang") == "en" else "zh"
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Cache-Control"] = "no-store" if not request.path.startswith("/static/") \
+            else "public, max-age=3600"
+        return response
+
+    @app.errorhandler(ApiError)
+    def api_error(error: ApiError) -> tuple[Response, int]:
+        return jsonify(error_body(error.status, error.code, error.message)), error.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        status = error.code or 500
+        code = {404: "not-found", 405: "method-not-allowed"}.get(status, "http-error")
+        message = {404: "no such page or endpoint", 405: "this endpoint only answers GET requests"}.get(
+            status, error.description or "request failed")
+        if request.path.startswith("/api/"):
+            return jsonify(error_body(status, code, message)), status
+        return render_template("error.html", t=messages_for(lang()), lang=lang(), status=status,
+                               message=message), status
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Any:
+        app.logger.exception("unexpected error")
+        if request.path.startswith("/api/"):
+            return jsonify(error_body(500, "internal-error", "the server could not answer; try again")), 500
+        return render_template("error.html", t=messages_for(lang()), lang=lang(), status=500,
+                               message="internal error"), 500
+
+    @app.get("/")
+    def index() -> str:
+        return render_template("index.html", t=messages_for(lang()), lang=lang(),
+                               max_query=MAX_QUERY_CHARS)
+
+    @app.get("/entries/<entry_id>")
+    def entry_page(entry_id: str) -> Any:
+        view = _entry(live, entry_id)
+        if view is None:
+            return render_template("error.html", t=messages_for(lang()), lang=lang(), status=404,
+                                   message=messages_for(lang())["not_found"]), 404
+        return render_template("entry.html", t=messages_for(lang()), lang=lang(), entry=view)
+
+    @app.get("/api/search")
+    def api_search() -> Response:
+        query = request.args.get("q", "")
+        if len(query) > MAX_QUERY_CHARS:
+            raise ApiError(400, "query-too-long", f"the query is longer than {MAX_QUERY_CHARS} characters")
+        options = _search_options()
+        body, is_gap = live.search_json(query, **options)
+        if request.args.get("log") == "1" and gap_log is not None and is_gap:
+            _record_gap(gap_log, query)
+        return Response(body, mimetype="application/json")
+
+    @app.get("/api/entries/<entry_id>")
+    def api_entry(entry_id: str) -> Response:
+        view = _entry(live, entry_id)
+        if view is None:
+            raise ApiError(404, "not-found", f"no entry with id '{entry_id}'")
+        return jsonify(view)
+
+    @app.get("/api/health")
+    def api_health() -> Response:
+        return jsonify({"ok": live.last_error is None, "entries": len(live.snapshot.entries),
+                        "index": live.searcher.generation, "reloads": live.reloads,
+                        "cache_hits": live.cache_hits,
+                        "last_error": live.last_error})
+
+    return app
+
+
+def _search_options() -> dict[str, Any]:
+    args = request.args
+    try:
+        limit = int(args.get("limit", "10"))
+    except ValueError:
+        raise ApiError(400, "bad-limit", "limit must be a whole number from 1 to 50") from None
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ApiError(400, "bad-limit", "limit must be a whole number from 1 to 50")
+    kind = args.get("type") or None
+    if kind is not None and kind not in ENTRY_TYPES:
+        raise ApiError(400, "bad-type", f"type must be one of: {', '.join(ENTRY_TYPES)}")
+    lang = args.get("lang") or None
+    if lang is not None and lang not in ("zh", "en"):
+        raise ApiError(400, "bad-lang", "lang must be zh or en")
+    return {"limit": limit, "type": kind, "lang": lang, "specialty": args.get("specialty") or None,
+            "include_drafts": args.get("include_drafts") in ("1", "true", "yes")}
+
+
+def _entry(live: LiveKb, entry_id: str) -> dict[str, Any] | None:
+    snapshot = live.snapshot
+    entry = snapshot.entries.get(entry_id)
+    if entry is None:
+        return None
+    return entry_view(entry, snapshot.entries, live.today(), live.due_soon_days,
+                      snapshot.errors.get(entry_id, 0))
+
+
+def _record_gap(gap_log: Path, query: str) -> None:
+    import datetime as dt
+
+    from ..search import gaps
+
+    gaps.record_gap(gap_log, query, dt.datetime.now(dt.timezone.utc))

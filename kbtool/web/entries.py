@@ -1,0 +1,67 @@
+"""One entry as staff need it during a call: the whole entry, urgent things first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..model import Entry
+from ..publish.render import render_markdown
+from ..review.state import review_state
+
+URGENCY_ORDER = {"emergency": 0, "urgent": 1, "routine": 2}
+
+
+def ordered_flags(entry: Entry) -> list[dict[str, str]]:
+    flags = entry.data.get("red_flags")
+    if not isinstance(flags, list):
+        return []
+    clean = [
+        {"when": str(flag.get("when", "")), "urgency": str(flag.get("urgency", "")),
+         "action": str(flag.get("action", ""))}
+        for flag in flags if isinstance(flag, dict)
+    ]
+    return sorted(clean, key=lambda flag: URGENCY_ORDER.get(flag["urgency"], 3))
+
+
+def _strings(value: Any) -> list[str]:
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
+def entry_view(entry: Entry, entries: dict[str, Entry], today: dt.date, due_soon_days: int,
+               errors: int = 0) -> dict[str, Any]:
+    """Everything about the entry for staff, with the body as sanitised HTML (`body_html`)."""
+    data = entry.data
+    review = entry.review
+    related = [
+        {"id": other, "title": entries[other].title if other in entries else other,
+         "exists": other in entries}
+        for other in _strings(data.get("related")) + _strings(data.get("translations"))
+    ]
+    sources = [
+        {"title": str(source.get("title", "")), "url": str(source.get("url") or "") or None}
+        for source in data.get("sources") or [] if isinstance(source, dict)
+    ]
+    body = data.get("body")
+    return {
+        "id": entry.id,
+        "title": entry.title,
+        "type": entry.type,
+        "lang": entry.lang,
+        "question": data.get("question") if isinstance(data.get("question"), str) else None,
+        "summary": str(data.get("summary") or ""),
+        "review_state": review_state(entry, today, due_soon_days),
+        "red_flags": ordered_flags(entry),
+        "staff_notes": str(data.get("staff_notes") or "") or None,
+        "body_html": render_markdown(body, id_prefix="body") if isinstance(body, str) else "",
+        "aliases": _strings(data.get("aliases")),
+        "specialty": str(data.get("specialty") or "") or None,
+        "tags": _strings(data.get("tags")),
+        "related": related,
+        "sources": sources,
+        "reviewed_by": review.get("reviewed_by"),
+        "reviewed_on": str(review.get("reviewed_on")) if review.get("reviewed_on") else None,
+        "next_review": str(review.get("next_review")) if review.get("next_review") else None,
+        "file": entry.file,
+        "errors": errors,
+    }

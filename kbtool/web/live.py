@@ -1,0 +1,156 @@
+"""The knowledge base as the staff app sees it: a warm searcher plus the entries by id,
+refreshed in the background when files change on disk (for example after `git pull`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..check import check_kb
+from ..model import Entry
+
+log = logging.getLogger("kbtool.web")
+
+MAX_QUERY_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One consistent view of the KB: entries by id and their error counts. Replaced whole."""
+
+    entries: dict[str, Entry]
+    errors: dict[str, int]
+    signature: tuple[tuple[str, int, int], ...]
+
+
+def kb_signature(kb: Path) -> tuple[tuple[str, int, int], ...]:
+    """Cheap fingerprint of the KB folder: every file's path, size and modification time."""
+    found = []
+    for folder, dirs, files in os.walk(kb):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = os.path.join(folder, name)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            found.append((path, stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
+
+
+class LiveKb:
+    """Owns the searcher and the entry snapshot; `start()` runs the watcher thread."""
+
+    def __init__(self, kb: Path, cache_dir: Path, *, due_soon_days: int = 30,
+                 today: Callable[[], dt.date] = dt.date.today, poll_seconds: float = 2.0,
+                 cache_size: int = 2048) -> None:
+        from ..search import Searcher, ensure_index
+
+        self.kb, self.cache_dir = kb, cache_dir
+        self.due_soon_days = due_soon_days
+        self.today = today
+        self.poll_seconds = poll_seconds
+        self._ensure_index = ensure_index
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.reloads = 0
+        self.cache_size = cache_size
+        self.cache_hits = 0
+        self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self.last_error: str | None = None
+        ensure_index(kb, cache_dir)
+        self.snapshot = self._load()
+        self.searcher = Searcher(cache_dir, due_soon_days=due_soon_days)
+
+    def _load(self) -> Snapshot:
+        signature = kb_signature(self.kb)
+        result = check_kb(self.kb, self.today())
+        errors: dict[str, int] = {}
+        for problem in result.problems:
+            if problem.severity == "error" and problem.entry:
+                errors[problem.entry] = errors.get(problem.entry, 0) + 1
+        return Snapshot(entries={entry.id: entry for entry in result.entries}, errors=errors,
+                        signature=signature)
+
+    def refresh(self) -> bool:
+        """Re-index and reload if any file changed; the old snapshot serves until the new one is whole."""
+        with self._lock:
+            if kb_signature(self.kb) == self.snapshot.signature:
+                return False
+            self._ensure_index(self.kb, self.cache_dir)
+            self.snapshot = self._load()  # one reference assignment: readers see old or new, never half
+            self.searcher.refresh()
+            self.reloads += 1
+            return True
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.poll_seconds):
+            try:
+                if self.refresh():
+                    log.info("knowledge base changed: index updated")
+                self.last_error = None
+            except Exception as error:  # noqa: BLE001 - keep serving the last good index
+                self.last_error = f"{type(error).__name__}: {error}"
+                log.warning("could not update the index, still serving the previous one: %s", error)
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._watch, name="kbtool-watch", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self.searcher.close()
+
+    def search_json(self, query: str, **options: Any) -> tuple[bytes, bool]:
+        """The search answer as JSON bytes and whether it is a content gap, cached like `response`."""
+        query = query[:MAX_QUERY_CHARS]
+        key = ("json", query, self.today(), self.searcher.generation, tuple(sorted(options.items())))
+        with self._cache_lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                self.cache_hits += 1
+                return cached  # type: ignore[no-any-return]
+        response = self.searcher.search(query, today=self.today(), **options)
+        body = json.dumps(response.as_dict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        answer = (body, bool(response.is_gap))
+        self._remember(key, answer)
+        return answer
+
+    def _remember(self, key: tuple[Any, ...], value: Any) -> None:
+        if self.cache_size:
+            with self._cache_lock:
+                self._cache[key] = value
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+
+    def response(self, query: str, **options: Any) -> Any:
+        """Search, answering repeated questions from a small cache. The key includes the index
+        generation and today's date, so a swapped index or a new day never serves stale results."""
+        query = query[:MAX_QUERY_CHARS]
+        today = self.today()
+        key = (query, today, self.searcher.generation, tuple(sorted(options.items())))
+        with self._cache_lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                self.cache_hits += 1
+                return cached
+        response = self.searcher.search(query, today=today, **options)
+        self._remember(key, response)
+        return response
