@@ -253,3 +253,10 @@ def test_several_reviewers_are_written_as_a_block_list(kb: Path, cli) -> None:  
     text = path.read_text(encoding="utf-8")
     assert "review:\n  reviewed_by:\n    - 示例医生甲(虚构)\n    - 示例医生乙(虚构)\n  reviewed_on: 2026-11-22  # old\n" \
            "  next_review: 2027-11-01\n  fingerprint: sha256:" in text
+
+
+def test_approve_is_blocked_by_a_wording_error(kb: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    path = write_entry(kb, entry_data("flu", summary="三个疗程保证治愈。"))
+    result = cli("review", "approve", "flu", "--by", "A", "--today", "2026-11-22")
+    assert result.exit_code == 1 and "[zh-guarantee-cure]" in result.output
+    assert "review" not in path.read_text(encoding="utf-8")
