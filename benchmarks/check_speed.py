@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic_kb import generate  # noqa: E402
+from synthetic_kb import generate
 
 
 def main() -> None:

@@ -50,7 +50,7 @@ def wait_ready(port: int, limit: float = 120.0) -> None:
 
 
 def run_phase(port: int, words: list[str], clients: int, total: int, seconds: float,
-              during: "threading.Thread | None" = None) -> dict[str, float]:
+              during: threading.Thread | None = None) -> dict[str, float]:
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()

@@ -177,18 +177,23 @@ def link_problems(records: list[EntryLinks]) -> list[Problem]:
 def _links(record: EntryLinks, by_id: dict[str, list[EntryLinks]]) -> list[Problem]:
     problems = []
     for field_name, target, line, column in record.links:
-        def report(severity: Severity, code: str, message: str) -> None:
+        found = _link_problem(record, field_name, target, by_id)
+        if found is not None:
+            severity, code, message = found
             problems.append(Problem(record.file, line, column, severity, code, message, record.id))
-
-        if target == record.id:
-            report("warning", f"{field_name}-self", f"'{field_name}' lists this entry itself: remove '{target}'")
-        elif target not in by_id:
-            close = difflib.get_close_matches(target, list(by_id), n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else "check the spelling or remove it"
-            report("error", f"{field_name}-missing",
-                   f"'{field_name}' names '{target}', but no entry has that id: {hint}")
-        elif field_name == "translations" and by_id[target][0].lang == record.lang:
-            report("warning", "translations-lang",
-                   f"'{target}' is in the same language ({record.lang}) as this entry: "
-                   "translations should link entries in different languages")
     return problems
+
+
+def _link_problem(record: EntryLinks, field_name: str, target: str,
+                  by_id: dict[str, list[EntryLinks]]) -> tuple[Severity, str, str] | None:
+    if target == record.id:
+        return "warning", f"{field_name}-self", f"'{field_name}' lists this entry itself: remove '{target}'"
+    if target not in by_id:
+        close = difflib.get_close_matches(target, list(by_id), n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else "check the spelling or remove it"
+        return "error", f"{field_name}-missing", f"'{field_name}' names '{target}', but no entry has that id: {hint}"
+    if field_name == "translations" and by_id[target][0].lang == record.lang:
+        message = (f"'{target}' is in the same language ({record.lang}) as this entry: "
+                   "translations should link entries in different languages")
+        return "warning", "translations-lang", message
+    return None

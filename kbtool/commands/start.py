@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -75,7 +76,7 @@ def start(ctx: click.Context, host: str, staff_port: int, site_port: int, out: P
         live.stop()
 
 
-def _servers(host: str, apps: list[tuple[object, int]]) -> list[object]:
+def _servers(host: str, apps: list[tuple[Any, int]]) -> list[Any]:
     from waitress.server import create_server
 
     servers = []
@@ -84,7 +85,7 @@ def _servers(host: str, apps: list[tuple[object, int]]) -> list[object]:
             servers.append(create_server(app, host=host, port=port, threads=8, ident="kbtool"))
     except OSError as error:
         for server in servers:
-            server.close()  # type: ignore[attr-defined]
+            server.close()
         raise click.ClickException(f"cannot listen on {host}: {error.strerror or error}. Is another program "
                                    "using the port? Choose others with --staff-port and --site-port") from None
     return servers

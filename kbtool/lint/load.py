@@ -6,8 +6,8 @@ the line of the bad value when it can be found, and the other rules still run.""
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 

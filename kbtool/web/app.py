@@ -145,4 +145,4 @@ def _record_gap(gap_log: Path, query: str) -> None:
 
     from ..search import gaps
 
-    gaps.record_gap(gap_log, query, dt.datetime.now(dt.timezone.utc))
+    gaps.record_gap(gap_log, query, dt.datetime.now(dt.UTC))
