@@ -164,7 +164,7 @@ def load_entry(path: Path, folder: str = "", shown: str | None = None) -> tuple[
                     "the top level of an entry must be a set of 'field: value' lines "
                     "(starting with 'id:'), not a list or a single value",
                     node.start_mark.line + 1, node.start_mark.column + 1)
-    builder = _Builder(shown, path.stem)
+    builder = _Builder(shown, path.stem, track_aliases="&" in text)
     try:
         data = builder.build(node, ())
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
@@ -217,14 +217,30 @@ _NULL = "tag:yaml.org,2002:null"
 _INT = "tag:yaml.org,2002:int"
 _TRUE = {"yes", "true", "on", "y"}
 _SLOW_PATH = yaml.constructor.SafeConstructor()
+_Scalar, _Sequence, _Mapping = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+
+
+def _scalar_value(node: yaml.ScalarNode) -> Any:
+    tag = node.tag
+    if tag == _STR or tag == _TIMESTAMP:
+        return node.value
+    if tag == _BOOL:
+        return node.value.lower() in _TRUE
+    if tag == _NULL:
+        return None
+    if tag == _INT and node.value.lstrip("-+").isdigit():
+        return int(node.value)
+    return _SLOW_PATH.construct_object(node, deep=True)
 
 
 class _Builder:
     """Turns a composed node tree into plain data in one pass, recording the span of every
     value and key, and finding duplicate keys, odd keys and aliases on the way."""
 
-    def __init__(self, shown: str, stem: str) -> None:
+    def __init__(self, shown: str, stem: str, track_aliases: bool = True) -> None:
         self.shown, self.stem = shown, stem
+        # An alias needs an anchor ('&name'): a text without '&' cannot contain one.
+        self.track_aliases = track_aliases
         self.values: dict[FieldPath, Span] = {}
         self.keys: dict[FieldPath, Span] = {}
         self.problems: list[Problem] = []
@@ -232,51 +248,49 @@ class _Builder:
         self._seen: set[int] = set()
 
     def build(self, node: yaml.Node, where: FieldPath) -> Any:
-        if id(node) in self._seen:  # the same node twice: an alias (possibly recursive)
-            self.alias_found = True
-            return None
-        self._seen.add(id(node))
-        start, end = node.start_mark, node.end_mark
-        self.values[where] = Span(start.line + 1, start.column + 1, start.index, end.index,
-                                  getattr(node, "style", None))
-        tag = node.tag
-        if isinstance(node, yaml.ScalarNode):
-            if tag == _STR or tag == _TIMESTAMP:
-                return node.value
-            if tag == _BOOL:
-                return node.value.lower() in _TRUE
-            if tag == _NULL:
+        if self.track_aliases:
+            node_id = id(node)
+            if node_id in self._seen:  # the same node twice: an alias (possibly recursive)
+                self.alias_found = True
                 return None
-            if tag == _INT and node.value.lstrip("-+").isdigit():
-                return int(node.value)
-            return _SLOW_PATH.construct_object(node, deep=True)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*where, index)) for index, item in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode) and tag == _MAP:
+            self._seen.add(node_id)
+        start = node.start_mark
+        kind = type(node)
+        if kind is _Scalar:
+            self.values[where] = Span(start.line + 1, start.column + 1, start.index, node.end_mark.index,
+                                      node.style)
+            return _scalar_value(node)
+        self.values[where] = Span(start.line + 1, start.column + 1, start.index, node.end_mark.index, None)
+        if kind is _Sequence:
+            build = self.build
+            return [build(item, where + (index,)) for index, item in enumerate(node.value)]
+        if kind is _Mapping and node.tag == _MAP:
             return self._mapping(node, where)
         return _SLOW_PATH.construct_object(node, deep=True)
 
     def _mapping(self, node: yaml.MappingNode, where: FieldPath) -> dict[str, Any]:
         data: dict[str, Any] = {}
         first_line: dict[str, int] = {}
+        keys, build = self.keys, self.build
         for key, value in node.value:
             mark = key.start_mark
             line, column = mark.line + 1, mark.column + 1
-            if not isinstance(key, yaml.ScalarNode) or key.tag != _STR or not key.value:
-                self.alias_found = self.alias_found or getattr(key, "value", None) == "<<"
+            name = key.value
+            if type(key) is not _Scalar or key.tag != _STR or not name:
+                self.alias_found = self.alias_found or name == "<<"
                 self._problem(line, column, "yaml-key", "field names must be plain words such as "
                               "'title:' (not numbers, true/false, lists or blanks)")
                 continue
-            if key.value in first_line:
+            if name in first_line:
                 self._problem(line, column, "duplicate-key",
-                              f"'{key.value}' appears twice (first on line {first_line[key.value]}); "
+                              f"'{name}' appears twice (first on line {first_line[name]}); "
                               "only one would be kept and the other text silently lost: "
                               "merge them into one field")
                 continue
-            first_line[key.value] = line
-            child = (*where, key.value)
-            self.keys[child] = Span(line, column, mark.index, key.end_mark.index, key.style)
-            data[key.value] = self.build(value, child)
+            first_line[name] = line
+            child = where + (name,)
+            keys[child] = Span(line, column, mark.index, key.end_mark.index, key.style)
+            data[name] = build(value, child)
         return data
 
     def _problem(self, line: int, column: int, code: str, message: str) -> None:
