@@ -91,6 +91,7 @@ def test_staff_finds_copies_and_opens_an_answer(base_url: str, browser: Any) -> 
     assert page.url.endswith("/entries/ectopic-pregnancy")
     assert page.locator("h1").inner_text().startswith("宫外孕")
     assert page.locator(".flag-emergency").count() >= 1
+    assert page.locator("button.copy").first.inner_text() == "复制答案"
     page.screenshot(path=str(ARTIFACTS / "staff-entry.png"), full_page=True)
     assert external == []  # every asset is served locally
     context.close()
