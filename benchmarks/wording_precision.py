@@ -108,7 +108,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT / "tests" / "data" / "wording_labelled.yaml")
     parser.add_argument("--show", action="store_true", help="list every wrong sentence")
-    parser.add_argument("--set", dest="subset", choices=["all", "dev", "holdout", "holdout2"], default="all",
+    parser.add_argument("--set", dest="subset", choices=["all", "dev", "holdout", "holdout2", "holdout3", "holdout4"], default="all",
                         help="score only the first batch (dev), the held-out batch, or all")
     args = parser.parse_args()
 
