@@ -91,7 +91,8 @@ def check_kb(kb: Path, today: dt.date, *, keep_entries: bool = True, jobs: int =
     files, walk_problems = entry_files(kb)
     problems += walk_problems
     entries: list[Entry] = []
-    if not keep_entries and jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if not keep_entries and jobs > 1 and can_fork and len(files) >= PARALLEL_MIN_FILES:
         found, links = _check_in_processes(files, checks, jobs)
         problems += found
     else:
