@@ -2,6 +2,7 @@
 
 settings -> check the KB -> select what is published -> catalog -> pages and JSON
 -> mkdocs (one site per language) -> privacy check -> replace the output folder.
+The patient search index (`sitesearch`) is written beside the JSON copies.
 
 Never prints; returns a BuildReport that the command renders."""
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from .pages import entry_page
 from .privacy import scan_site
 from .select import LeftOut, Published, RevisionLookup, Selection, select_entries
 from .settings import SiteSettings, find_template, load_settings, site_name
+from .sitesearch import search_files
 from .urls import entry_source
 
 
@@ -129,11 +132,16 @@ def publish(
     """Selected entries -> pages and JSON -> mkdocs -> privacy check -> `out` (fills `report`)."""
     catalog = build_catalog(selection)
     docs = site_documents(catalog, settings)
-    with tempfile.TemporaryDirectory(prefix="kbtool-site-") as folder:
+    with (
+        tempfile.TemporaryDirectory(prefix="kbtool-site-") as folder,
+        ThreadPoolExecutor(max_workers=1) as background,
+    ):
+        # the search index is made while mkdocs runs: its processes leave this one waiting
+        search = background.submit(search_files, catalog)
         work = Path(folder)
         configs = prepare(work, settings, docs, preview, {lang: navigation(lang) for lang in LANGS})
         report.warnings = run_engine(configs, today)
-        staged = assemble(work, configs, api_files(catalog, today))
+        staged = assemble(work, configs, {**api_files(catalog, today), **search.result()})
         problems = scan_site(staged)
         if problems:
             raise PublishError(

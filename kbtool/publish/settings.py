@@ -18,6 +18,7 @@ import yaml
 
 from .errors import PublishError
 from .labels import LANGS, LANGUAGE_NAMES, label
+from .sitesearch import search_settings
 from .urls import lang_root
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -195,6 +196,7 @@ def language_config(
         {"name": LANGUAGE_NAMES[code], "link": _alternate_link(lang, code), "lang": code}
         for code in LANGS
     ]
+    extra["kbtool_search"] = search_settings(lang)  # the site's own search box
     if preview:
         extra["kbtool_preview"] = label(lang, "preview.announce")
     return config
