@@ -217,7 +217,7 @@ _NULL = "tag:yaml.org,2002:null"
 _INT = "tag:yaml.org,2002:int"
 _TRUE = {"yes", "true", "on", "y"}
 _SLOW_PATH = yaml.constructor.SafeConstructor()
-_Scalar, _Sequence, _Mapping = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+_Scalar = yaml.ScalarNode
 
 
 def _scalar_value(node: yaml.ScalarNode) -> Any:
@@ -255,16 +255,15 @@ class _Builder:
                 return None
             self._seen.add(node_id)
         start = node.start_mark
-        kind = type(node)
-        if kind is _Scalar:
+        if isinstance(node, yaml.ScalarNode):
             self.values[where] = Span(start.line + 1, start.column + 1, start.index, node.end_mark.index,
                                       node.style)
             return _scalar_value(node)
         self.values[where] = Span(start.line + 1, start.column + 1, start.index, node.end_mark.index, None)
-        if kind is _Sequence:
+        if isinstance(node, yaml.SequenceNode):
             build = self.build
             return [build(item, where + (index,)) for index, item in enumerate(node.value)]
-        if kind is _Mapping and node.tag == _MAP:
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
             return self._mapping(node, where)
         return _SLOW_PATH.construct_object(node, deep=True)
 

@@ -8,11 +8,11 @@ from typing import Any
 from ..model import Entry
 from ..publish.render import render_markdown
 from ..review.state import review_state
+from ..search.results import ordered_flags
 
-URGENCY_ORDER = {"emergency": 0, "urgent": 1, "routine": 2}
 
-
-def ordered_flags(entry: Entry) -> list[dict[str, str]]:
+def entry_flags(entry: Entry) -> list[dict[str, str]]:
+    """The entry's red flags as text, in the same order search results use (emergency first)."""
     flags = entry.data.get("red_flags")
     if not isinstance(flags, list):
         return []
@@ -21,7 +21,7 @@ def ordered_flags(entry: Entry) -> list[dict[str, str]]:
          "action": str(flag.get("action", ""))}
         for flag in flags if isinstance(flag, dict)
     ]
-    return sorted(clean, key=lambda flag: URGENCY_ORDER.get(flag["urgency"], 3))
+    return ordered_flags(clean)
 
 
 def _strings(value: Any) -> list[str]:
@@ -51,7 +51,7 @@ def entry_view(entry: Entry, entries: dict[str, Entry], today: dt.date, due_soon
         "question": data.get("question") if isinstance(data.get("question"), str) else None,
         "summary": str(data.get("summary") or ""),
         "review_state": review_state(entry, today, due_soon_days),
-        "red_flags": ordered_flags(entry),
+        "red_flags": entry_flags(entry),
         "staff_notes": str(data.get("staff_notes") or "") or None,
         "body_html": render_markdown(body, id_prefix="body") if isinstance(body, str) else "",
         "aliases": _strings(data.get("aliases")),

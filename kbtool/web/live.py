@@ -117,16 +117,19 @@ class LiveKb:
         self.searcher.close()
 
     def search_json(self, query: str, **options: Any) -> tuple[bytes, bool]:
-        """The search answer as JSON bytes and whether it is a content gap, cached like `response`."""
+        """The search answer as JSON bytes and whether it is a content gap. Repeated searches are
+        answered from a small cache keyed by the index generation and today's date, so a swapped
+        index or a new day never serves stale results."""
         query = query[:MAX_QUERY_CHARS]
-        key = ("json", query, self.today(), self.searcher.generation, tuple(sorted(options.items())))
+        today = self.today()
+        key = (query, today, self.searcher.generation, tuple(sorted(options.items())))
         with self._cache_lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
                 self.cache_hits += 1
                 return cached  # type: ignore[no-any-return]
-        response = self.searcher.search(query, today=self.today(), **options)
+        response = self.searcher.search(query, today=today, **options)
         body = json.dumps(response.as_dict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         answer = (body, bool(response.is_gap))
         self._remember(key, answer)
@@ -138,19 +141,3 @@ class LiveKb:
                 self._cache[key] = value
                 while len(self._cache) > self.cache_size:
                     self._cache.popitem(last=False)
-
-    def response(self, query: str, **options: Any) -> Any:
-        """Search, answering repeated questions from a small cache. The key includes the index
-        generation and today's date, so a swapped index or a new day never serves stale results."""
-        query = query[:MAX_QUERY_CHARS]
-        today = self.today()
-        key = (query, today, self.searcher.generation, tuple(sorted(options.items())))
-        with self._cache_lock:
-            cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
-                self.cache_hits += 1
-                return cached
-        response = self.searcher.search(query, today=today, **options)
-        self._remember(key, response)
-        return response

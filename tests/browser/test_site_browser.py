@@ -21,19 +21,9 @@ from typing import Any
 import pytest
 
 from kbtool.publish import build_site
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
 from tests.helpers import entry_data, write_entry
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "site"
 PHONE = {"width": 390, "height": 844}
