@@ -1,10 +1,14 @@
-"""Precision and recall of the wording rules on the labelled sentences, per category.
+"""Precision and recall of the wording rules on the labelled sentences, per category and language.
 
-A sentence counts as flagged for category C when any finding has category C; plain-language
-findings (long sentences, SMOG, terms) are not scored. Also prints the time per sentence and
-per typical entry-sized text.
+Three labelled sets live in tests/data/: `wording_labelled.yaml` (written for the first rules),
+`wording_scripts.yaml` (real call-centre scripts) and `wording_fresh.yaml` (written later by
+someone who had not read the rules). Sets whose name ends in `-holdout` are never used while
+writing rules: by default they are left out, and `--heldout` scores only them (do that once
+per batch, and record the first figure in the data file). A sentence counts as flagged for
+category C when any finding has category C; plain-language findings are not scored. Also
+prints the time per sentence and per typical entry-sized text.
 
-Usage:  python benchmarks/wording_precision.py [--data tests/data/wording_labelled.yaml] [--show]
+Usage:  python benchmarks/wording_precision.py [--heldout] [--show] [--data FILE ...]
 """
 
 from __future__ import annotations
@@ -23,15 +27,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kbtool.lint import TextFinding, lint_text, load_rules
+from kbtool.lint.load import load_categories
 from kbtool.lint.plain import CATEGORY as PLAIN
 
-CATEGORIES = ("guarantee", "cure-rate", "superlative", "fear", "no-risk", "price-lure",
-              "testimonial", "contact-lure")
+CATEGORIES = tuple(load_categories())
+DATA = [ROOT / "tests" / "data" / name for name in
+        ("wording_labelled.yaml", "wording_scripts.yaml", "wording_fresh.yaml")]
+HELD_OUT = "-holdout"
 
 
 def load_labelled(path: Path) -> list[dict[str, Any]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return list(data["sentences"])
+    return [dict(item, file=path.name) for item in data["sentences"]]
 
 
 def flagged(findings: list[TextFinding]) -> set[str]:
@@ -104,19 +111,52 @@ def _reference_loop() -> float:
     return (time.perf_counter() - started) / 100 * 1e6
 
 
+def _table(title: str, items: list[dict[str, Any]], results: list[set[str]]) -> tuple[float, float]:
+    counts = score(items, results)
+    want_any = sum(1 for i in items if i["categories"])
+    print(f"\n{title}: {len(items)} sentences ({want_any} to flag, {len(items) - want_any} accurate)")
+    print(f"{'category':<16}{'tp':>5}{'fp':>5}{'fn':>5}{'precision':>11}{'recall':>8}")
+    total: Counter[str] = Counter()
+    order = {c: n for n, c in enumerate(CATEGORIES)}
+    for category in sorted(counts, key=lambda c: (order.get(c, len(order)), c)):
+        c = counts[category]
+        if not (c["tp"] or c["fp"] or c["fn"]):
+            continue
+        total.update(c)
+        print(f"{category:<16}{c['tp']:>5}{c['fp']:>5}{c['fn']:>5}"
+              f"{ratio(c['tp'], c['tp'] + c['fp']):>11.3f}{ratio(c['tp'], c['tp'] + c['fn']):>8.3f}")
+    precision = ratio(total["tp"], total["tp"] + total["fp"])
+    recall = ratio(total["tp"], total["tp"] + total["fn"])
+    print(f"{'overall':<16}{total['tp']:>5}{total['fp']:>5}{total['fn']:>5}"
+          f"{precision:>11.3f}{recall:>8.3f}   (micro-average over categories)")
+    any_tp = sum(1 for i, r in zip(items, results) if i["categories"] and r)
+    any_fp = sum(1 for i, r in zip(items, results) if not i["categories"] and r)
+    any_fn = sum(1 for i, r in zip(items, results) if i["categories"] and not r)
+    print(f"{'any defect':<16}{any_tp:>5}{any_fp:>5}{any_fn:>5}"
+          f"{ratio(any_tp, any_tp + any_fp):>11.3f}{ratio(any_tp, any_tp + any_fn):>8.3f}   "
+          "(sentence flagged at all vs. labelled with any category)")
+    return precision, recall
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT / "tests" / "data" / "wording_labelled.yaml")
-    parser.add_argument("--show", action="store_true", help="list every wrong sentence")
-    parser.add_argument("--set", dest="subset", choices=["all", "dev", "holdout", "holdout2", "holdout3", "holdout4"], default="all",
-                        help="score only the first batch (dev), the held-out batch, or all")
+    parser.add_argument("--data", type=Path, nargs="+", default=DATA)
+    parser.add_argument("--heldout", action="store_true",
+                        help="score only the held-out sets (never used to write rules)")
+    parser.add_argument("--show", action="store_true",
+                        help="list every wrong sentence (never for held-out sets)")
+    parser.add_argument("--set", dest="subset", default=None,
+                        help="score only the items of this set name (e.g. fresh, scripts, holdout4)")
     args = parser.parse_args()
+    if args.show and args.heldout:
+        parser.error("--show lists sentences: held-out sentences must stay unread while rules are written")
 
     rules, problems = load_rules()
     for problem in problems:
         print(f"rule file problem: {problem.file}:{problem.line}: {problem.message}", file=sys.stderr)
-    items = load_labelled(args.data)
-    if args.subset != "all":
+    items = [item for path in args.data for item in load_labelled(path)]
+    items = [i for i in items if str(i.get("set", "dev")).endswith(HELD_OUT) == args.heldout]
+    if args.subset:
         items = [i for i in items if i.get("set", "dev") == args.subset]
     results: list[set[str]] = []
     timings: list[float] = []
@@ -128,34 +168,24 @@ def main() -> int:
         timings.append(time.perf_counter() - started)
         results.append(flagged(findings))
 
-    counts = score(items, results)
-    flagged_want = sum(1 for i in items if i["categories"])
-    print(f"{len(items)} sentences ({flagged_want} to flag, {len(items) - flagged_want} accurate), "
-          f"{len(rules)} rules\n")
-    print(f"{'category':<14}{'tp':>5}{'fp':>5}{'fn':>5}{'precision':>11}{'recall':>8}")
-    total: Counter[str] = Counter()
-    for category in sorted(counts, key=lambda c: (c not in CATEGORIES, CATEGORIES.index(c) if c in CATEGORIES else 0, c)):
-        c = counts[category]
-        total.update(c)
-        print(f"{category:<14}{c['tp']:>5}{c['fp']:>5}{c['fn']:>5}"
-              f"{ratio(c['tp'], c['tp'] + c['fp']):>11.3f}{ratio(c['tp'], c['tp'] + c['fn']):>8.3f}")
-    print(f"{'overall':<14}{total['tp']:>5}{total['fp']:>5}{total['fn']:>5}"
-          f"{ratio(total['tp'], total['tp'] + total['fp']):>11.3f}"
-          f"{ratio(total['tp'], total['tp'] + total['fn']):>8.3f}   (micro-average over categories)")
-
-    any_tp = sum(1 for i, r in zip(items, results) if i["categories"] and r)
-    any_fp = sum(1 for i, r in zip(items, results) if not i["categories"] and r)
-    any_fn = sum(1 for i, r in zip(items, results) if i["categories"] and not r)
-    print(f"{'any defect':<14}{any_tp:>5}{any_fp:>5}{any_fn:>5}"
-          f"{ratio(any_tp, any_tp + any_fp):>11.3f}{ratio(any_tp, any_tp + any_fn):>8.3f}   "
-          "(sentence flagged at all vs. labelled with any category)")
+    kind = "held-out sets only (never tuned on)" if args.heldout else "sets used while writing rules"
+    print(f"{len(rules)} rules; {kind}")
+    for name in sorted({i["file"] for i in items}):
+        chosen = [n for n, i in enumerate(items) if i["file"] == name]
+        _table(name, [items[n] for n in chosen], [results[n] for n in chosen])
+    for lang in ("zh", "en"):
+        chosen = [n for n, i in enumerate(items) if i["lang"] == lang]
+        if chosen:
+            _table(f"all files, {lang}", [items[n] for n in chosen], [results[n] for n in chosen])
+    precision, recall = _table("ALL", items, results)
 
     reference = min(_reference_loop() for _ in range(5))
     print(f"\nmachine reference: sum(range(10000)) takes {reference:.0f} µs here "
           "(compare timings across machines with this)")
     micro = [t * 1e6 for t in timings]
-    print(f"time per sentence: mean {statistics.mean(micro):.1f} µs, median "
-          f"{statistics.median(micro):.1f} µs, max {max(micro):.1f} µs")
+    if micro:
+        print(f"time per sentence: mean {statistics.mean(micro):.1f} µs, median "
+              f"{statistics.median(micro):.1f} µs, max {max(micro):.1f} µs")
     for lang, fields in TYPICAL_ENTRIES.items():
         size = sum(len(text.encode("utf-8")) for _, text in fields)
         for _ in range(20):
@@ -175,7 +205,7 @@ def main() -> int:
         for item, got in zip(items, results):
             want = set(item["categories"])
             if want != got:
-                print(f"  want {sorted(want)} got {sorted(got)}: {item['text']}")
+                print(f"  [{item['file']}] want {sorted(want)} got {sorted(got)}: {item['text']}")
     return 0
 
 

@@ -24,8 +24,9 @@ def guess_lang(text: str) -> str:
 
 
 def lint_text(text: str, lang: str, rules: Sequence[Rule], *, field: str = "body",
-              config: WordingConfig | None = None) -> list[TextFinding]:
-    """Findings for `text` in language `lang` ('zh' or 'en') as field `field`, sorted by place."""
+              config: WordingConfig | None = None, entry_type: str | None = None) -> list[TextFinding]:
+    """Findings for `text` in language `lang` ('zh' or 'en') as field `field` of an entry of
+    type `entry_type` (None: a loose sentence, every rule applies), sorted by place."""
     if not text or not text.strip():
         return []
     config = config or _DEFAULT_CONFIG
@@ -42,7 +43,7 @@ def lint_text(text: str, lang: str, rules: Sequence[Rule], *, field: str = "body
         plan = make_plan(index, text_index)
         for rule_pos in sorted(plan):
             rule = rules[rule_pos]
-            if not rule.applies(lang, field) or rule.id in config.disabled:
+            if not rule.applies(lang, field, entry_type) or rule.id in config.disabled:
                 continue
             last_end = -1
             for start, end in rule.find(text, masked, sentences, lang, plan[rule_pos],

@@ -56,8 +56,11 @@ def lint_entry(entry: Entry, rules: Sequence[Rule], config: WordingConfig | None
     """Wording problems of one entry, each at the file line and column of the phrase."""
     suppressed, problems = _check_exceptions(entry, rules)
     lang = entry.lang if entry.lang in ("zh", "en") else None
+    kind = entry.data.get("type")
+    entry_type = kind if isinstance(kind, str) else None
     for path, field_name, text in text_fields(entry):
-        for finding in lint_text(text, lang or guess_lang(text), rules, field=field_name, config=config):
+        for finding in lint_text(text, lang or guess_lang(text), rules, field=field_name, config=config,
+                                 entry_type=entry_type):
             if finding.rule_id in suppressed:
                 continue
             line, column = entry.locate(path, finding.start, finding.end - finding.start)

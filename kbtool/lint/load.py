@@ -17,8 +17,11 @@ from ..model import Problem
 from .rule import ContextSets, Rule, RuleError, build_rule
 
 BUILTIN_DIR = Path(__file__).parent / "rules"
-CONTEXTS_FILE = "_contexts.yaml"
-"""Shared context sets (@negation, @hedge, ...); files starting with '_' are not rules."""
+CATEGORIES_FILE = "_categories.yaml"
+"""What each category is and the rule of law behind it (see `categories`). Every other file
+whose name starts with '_' holds shared word sets: context sets used as `@name` in `unless`
+(`_contexts.yaml`: @negation, @hedge, ...) and lexicons used as `{name}` inside patterns
+(`_lexicon.yaml`). Files starting with '_' are not rules."""
 
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _cache: dict[tuple[Any, ...], tuple[list[Rule], list[Problem]]] = {}
@@ -59,7 +62,7 @@ def _load(files: list[tuple[Path, list[Path]]]) -> tuple[list[Rule], list[Proble
     contexts: dict[str, dict[str, list[str]]] = {}
     for _, paths in files:
         for path in paths:
-            if path.name == CONTEXTS_FILE:
+            if path.name.startswith("_") and path.name != CATEGORIES_FILE:
                 problems += _merge_contexts(path, contexts)
     rules: dict[str, Rule] = {}
     for _, paths in files:
@@ -167,3 +170,20 @@ def _shown(path: Path) -> str:
 def _problem(path: Path, line: int | None, message: str) -> Problem:
     """Cached with the absolute path; `load_rules` shows it relative to the current folder."""
     return Problem(str(path.resolve()), line, None, "error", "rule-file", message)
+
+
+def load_categories(extra_dirs: Sequence[Path] = ()) -> dict[str, dict[str, Any]]:
+    """Category -> {what, law: {zh, en}}, from the built-in and the KB's `_categories.yaml`."""
+    found: dict[str, dict[str, Any]] = {}
+    for folder in [BUILTIN_DIR, *(Path(d) for d in extra_dirs)]:
+        path = folder / CATEGORIES_FILE
+        if not path.is_file():
+            continue
+        text, problem = _read(path)
+        try:
+            data = yaml.load(text, Loader=_Loader) if problem is None else None
+        except yaml.YAMLError:
+            data = None
+        if isinstance(data, dict):
+            found.update({str(k): v for k, v in data.items() if isinstance(v, dict)})
+    return found

@@ -1,8 +1,11 @@
 """One wording rule: what it matches, the context that excuses a match, and what to say.
 
 Rules are data (YAML, see rules/README.md). This module turns one parsed rule file into a
-`Rule` whose regexes are compiled once, per language, with the shared context sets
-(`@negation`, `@hedge`, ...) expanded; `Rule.find` then yields the spans that count."""
+`Rule` whose regexes are compiled once, per language, with the shared word sets expanded:
+`@name` in `unless`/`requires` stands for a whole set, `{name}` inside any pattern for one of
+its words. A rule matches either by `patterns` (a regex read left to right) or by `frames`
+(parts of a claim that must all occur in one clause or sentence, in any order: who or what it
+speaks of, what it says, how certain it is). `Rule.find` yields the spans that count."""
 
 from __future__ import annotations
 
@@ -11,9 +14,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import Severity
+from ..model import ENTRY_TYPES, Severity
 from .literals import Prefilter, prefilter
-from .text import Sentences, clause_around
+from .text import Sentences, clause_around, clause_spans
 
 LANGUAGES = ("zh", "en")
 LEVELS: tuple[Severity, ...] = ("error", "warning", "suggestion")
@@ -23,12 +26,18 @@ DEFAULT_WINDOW = {"zh": 20, "en": 60}
 """Characters looked at before/after a match: about ten Chinese words or ten English words."""
 
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_KEYS = {"id", "category", "level", "languages", "patterns", "unless", "requires", "window",
-         "markdown", "fields", "message", "examples", "description"}
+_KEYS = {"id", "category", "level", "languages", "patterns", "frames", "unless", "requires",
+         "window", "markdown", "fields", "types", "warnings_excuse", "message", "examples",
+         "description"}
+FRAME_SCOPES = ("clause", "sentence")
+_MACRO = re.compile(r"\{([a-z][a-z0-9-]*)\}")
+"""`{name}` inside a pattern: one word of the shared set `name` (quantifiers such as {2,3} are
+digits, so they never look like one)."""
+_MACRO_DEPTH = 4
 _FLAGS = re.IGNORECASE | re.MULTILINE
 
 ContextSets = Mapping[str, Mapping[str, Sequence[str]]]
-"""Context set name -> language -> regexes, from `_contexts.yaml`."""
+"""Word or context set name -> language -> regexes, from the rules folders' `_*.yaml` files."""
 
 
 class RuleError(ValueError):
@@ -47,6 +56,9 @@ class _Pattern:
     slow: re.Pattern[str]
     fast: re.Pattern[str] | None
     prefilter: Prefilter | None
+    parts: tuple[_Pattern, ...] = ()
+    """For a frame: the parts that must all match in one clause (or sentence)."""
+    scope: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,12 +81,18 @@ class Rule:
     window: dict[str, int]
     raw: bool = False
     fields: tuple[str, ...] = FIELDS
+    types: tuple[str, ...] = ()
+    """Entry types the rule reads (empty: all). Contact details are the answer in a service FAQ
+    but an advertisement in a page about a condition."""
     flag_examples: tuple[str, ...] = ()
     pass_examples: tuple[str, ...] = ()
     source: str = ""
     compiled: dict[str, _Compiled] = field(default_factory=dict, repr=False, compare=False)
 
-    def applies(self, lang: str, field_name: str) -> bool:
+    def applies(self, lang: str, field_name: str, entry_type: str | None = None) -> bool:
+        """Whether the rule reads this field; `entry_type` None (a loose sentence) counts as any type."""
+        if entry_type is not None and self.types and entry_type not in self.types:
+            return False
         return lang in self.compiled and _field_root(field_name) in self.fields
 
     def find(self, text: str, masked: str, sentences: Sentences, lang: str,
@@ -93,10 +111,12 @@ class Rule:
         spans: list[tuple[int, int]] = []
         for pattern_pos, where in todo.items():
             pattern = compiled.patterns[pattern_pos]
-            regex, searched = pattern.slow, target
-            if pattern.fast is not None and lowered is not None:
-                regex, searched = pattern.fast, lowered
-            for place_start, place_end in sentences.spans if where is None else where:
+            places = sentences.spans if where is None else where
+            if pattern.parts:
+                spans.extend(_frame_spans(pattern, target, lowered, places))
+                continue
+            regex, searched = _chosen(pattern, target, lowered)
+            for place_start, place_end in places:
                 spans.extend(m.span() for m in regex.finditer(searched, place_start, place_end)
                              if m.end() > m.start())
         if len(todo) > 1:
@@ -109,6 +129,31 @@ class Rule:
             if compiled.unless and _any_found(compiled.unless, scopes):
                 continue
             yield start, end
+
+
+def _chosen(pattern: _Pattern, target: str, lowered: str | None) -> tuple[re.Pattern[str], str]:
+    if pattern.fast is not None and lowered is not None:
+        return pattern.fast, lowered
+    return pattern.slow, target
+
+
+def _frame_spans(frame: _Pattern, target: str, lowered: str | None,
+                 places: Sequence[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """One span per clause (or sentence) where every part of the frame matches: from the
+    first part's start to the last part's end, so the finding quotes the whole claim."""
+    for place in places:
+        units = clause_spans(target, place) if frame.scope == "clause" else [place]
+        for unit_start, unit_end in units:
+            start, end = unit_end, unit_start
+            for part in frame.parts:
+                regex, searched = _chosen(part, target, lowered)
+                found = next((m for m in regex.finditer(searched, unit_start, unit_end)
+                              if m.end() > m.start()), None)
+                if found is None:
+                    break
+                start, end = min(start, found.start()), max(end, found.end())
+            else:
+                yield start, end
 
 
 class _Scopes:
@@ -155,12 +200,17 @@ def build_rule(data: Any, contexts: ContextSets, source: str = "") -> Rule:
     if level not in LEVELS:
         raise RuleError(f"'level' must be one of {', '.join(LEVELS)}", ("level",))
     languages = _strings(data, "languages", allowed=LANGUAGES)
-    patterns = _strings(data, "patterns")
+    if "patterns" not in data and "frames" not in data:
+        raise RuleError("a rule needs 'patterns' (regexes) or 'frames' (parts of a claim), or both",
+                        ("patterns",))
+    patterns = _strings(data, "patterns") if "patterns" in data else []
+    frames = _frames(data.get("frames"))
     message = data.get("message")
     if not isinstance(message, str) or not message.strip():
         raise RuleError("'message' is required: say why the wording misleads and what to write instead",
                         ("message",))
     fields_ = tuple(_strings(data, "fields", allowed=FIELDS)) if "fields" in data else FIELDS
+    types = tuple(_strings(data, "types", allowed=tuple(ENTRY_TYPES))) if "types" in data else ()
     markdown = data.get("markdown", "masked")
     if markdown not in ("masked", "raw"):
         raise RuleError("'markdown' must be 'masked' (default) or 'raw'", ("markdown",))
@@ -170,8 +220,13 @@ def build_rule(data: Any, contexts: ContextSets, source: str = "") -> Rule:
     flag_examples, pass_examples = _examples(data.get("examples"))
     compiled = {
         lang: _Compiled(
-            patterns=tuple(_pattern(source, index) for index, source in enumerate(patterns)),
-            unless=_compile_scopes(data.get("unless"), "unless", contexts, lang),
+            patterns=tuple(_pattern(_expand(source, contexts, lang, ("patterns", index)), ("patterns", index))
+                           for index, source in enumerate(patterns))
+            + tuple(_frame(frame, scope, contexts, lang, ("frames", index))
+                    for index, (scope, frame) in enumerate(frames)),
+            unless=_compile_scopes(_with_defaults(data.get("unless"), contexts)
+                                   if data.get("warnings_excuse", True) else data.get("unless"),
+                                   "unless", contexts, lang),
             requires=_compile_scopes(data.get("requires"), "requires", contexts, lang),
         )
         for lang in languages
@@ -180,7 +235,7 @@ def build_rule(data: Any, contexts: ContextSets, source: str = "") -> Rule:
         id=rule_id, category=category, level=level, languages=tuple(languages),
         message=" ".join(message.split()), patterns=tuple(patterns),
         window={lang: window or DEFAULT_WINDOW[lang] for lang in languages},
-        raw=markdown == "raw", fields=fields_, flag_examples=flag_examples,
+        raw=markdown == "raw", fields=fields_, types=types, flag_examples=flag_examples,
         pass_examples=pass_examples, source=source, compiled=compiled,
     )
 
@@ -196,6 +251,60 @@ def _strings(data: dict[str, Any], key: str, allowed: Sequence[str] | None = Non
             if item not in allowed:
                 raise RuleError(f"'{key}' may only hold {', '.join(allowed)}, not '{item}'", (key, index))
     return value
+
+
+def _frames(value: Any) -> list[tuple[str, list[str]]]:
+    """`frames:` as (scope, parts): each frame a list of parts, or {scope: ..., all: [...]}."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not value:
+        raise RuleError("'frames' must be a list of frames, each a list of two or more patterns",
+                        ("frames",))
+    found: list[tuple[str, list[str]]] = []
+    for index, frame in enumerate(value):
+        scope = "clause"
+        if isinstance(frame, dict):
+            scope = frame.get("scope", "clause")
+            if scope not in FRAME_SCOPES or set(frame) - {"scope", "all"}:
+                raise RuleError(f"a frame is a list of patterns, or 'scope:' ({' or '.join(FRAME_SCOPES)}) "
+                                "with 'all:' patterns", ("frames", index))
+            frame = frame.get("all")
+        if not isinstance(frame, list) or len(frame) < 2 or not all(isinstance(p, str) and p for p in frame):
+            raise RuleError("each frame must list two or more patterns that must all be found",
+                            ("frames", index))
+        found.append((scope, frame))
+    return found
+
+
+def _expand(source: str, sets: ContextSets, lang: str, where: tuple[str | int, ...]) -> str:
+    """Replace each `{name}` with a group of the words of set `name` for this language."""
+    for _ in range(_MACRO_DEPTH):
+        if "{" not in source:
+            return source
+
+        def word_group(match: re.Match[str]) -> str:
+            words = sets.get(match.group(1))
+            if words is None:
+                raise RuleError(f"unknown word set '{{{match.group(1)}}}' (known: "
+                                f"{', '.join(sorted(sets))})", where)
+            listed = words.get(lang) or []
+            return "(?:" + "|".join(listed) + ")" if listed else "(?!)"
+
+        expanded = _MACRO.sub(word_group, source)
+        if expanded == source:
+            return source
+        source = expanded
+    raise RuleError("word sets refer to each other in a loop", where)
+
+
+def _frame(parts: list[str], scope: str, sets: ContextSets, lang: str,
+           where: tuple[str | int, ...]) -> _Pattern:
+    compiled = tuple(_pattern(_expand(part, sets, lang, (*where, i)), (*where, i))
+                     for i, part in enumerate(parts))
+    # Every part must match, so any part's prefilter is one for the frame: take the most selective.
+    filters = [p.prefilter for p in compiled if p.prefilter is not None]
+    best = min(filters, key=lambda f: len(f.literals)) if filters else None
+    return _Pattern(compiled[0].slow, compiled[0].fast, best, compiled, scope)
 
 
 def _examples(value: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -216,10 +325,16 @@ _CASED = re.compile(r"\(\?[a-zA-Z]*-[a-zA-Z]*i|(?<!\\)[A-Z]")
 """A capital letter (not an escape such as \\S) or a `(?-i:` group: the pattern needs case."""
 
 
-def _pattern(source: str, index: int) -> _Pattern:
-    slow = _compile_list([source], ("patterns", index))
+def _pattern(source: str, where: tuple[str | int, ...]) -> _Pattern:
+    slow = _compile_list([source], where)
     fast = None if _CASED.search(source) else re.compile(source, re.MULTILINE)
     return _Pattern(slow, fast, prefilter(source, _FLAGS))
+
+
+ALWAYS_UNLESS = {"sentence": "@warned"}
+"""Context every rule is excused by when the set exists: a sentence that warns the reader
+against the claim ("有人保证包治，不要相信") repeats it in order to refute it. A rule whose claim
+is itself a warning (running down other clinics) says `warnings_excuse: false`."""
 
 
 def _compile_scopes(value: Any, key: str, contexts: ContextSets, lang: str) -> dict[str, re.Pattern[str]]:
@@ -242,12 +357,25 @@ def _compile_scopes(value: Any, key: str, contexts: ContextSets, lang: str) -> d
                 if sets is None:
                     raise RuleError(f"unknown context set '{item}' (known: "
                                     f"{', '.join('@' + n for n in sorted(contexts))})", (key, scope, index))
-                expanded.extend(sets.get(lang, ()))
+                expanded.extend(_expand(p, contexts, lang, (key, scope, index)) for p in sets.get(lang, ()))
             else:
-                expanded.append(item)
+                expanded.append(_expand(item, contexts, lang, (key, scope, index)))
         if expanded:
             compiled[scope] = _compile_list(expanded, (key, scope))
     return compiled
+
+
+def _with_defaults(value: Any, contexts: ContextSets) -> Any:
+    if not isinstance(value, (dict, type(None))):
+        return value  # reported as malformed by the caller
+    merged = dict(value or {})
+    for scope, name in ALWAYS_UNLESS.items():
+        if name[1:] in contexts:
+            items = merged.get(scope) or []
+            items = [items] if isinstance(items, str) else list(items) if isinstance(items, list) else items
+            if isinstance(items, list) and name not in items:
+                merged[scope] = [*items, name]
+    return merged or None
 
 
 def _compile_list(sources: Sequence[str], where: tuple[str | int, ...]) -> re.Pattern[str]:

@@ -122,3 +122,17 @@ def clause_around(text: str, sentence: tuple[int, int], start: int, end: int) ->
         clause_start = mark.end()
     found = _CLAUSE_MARK.search(text, end, s_end)
     return clause_start, found.start() if found else s_end
+
+
+def clause_spans(text: str, sentence: tuple[int, int]) -> list[tuple[int, int]]:
+    """The clauses of one sentence, in order (the sentence itself when it has no clause marks)."""
+    s_start, s_end = sentence
+    spans: list[tuple[int, int]] = []
+    start = s_start
+    for mark in _CLAUSE_MARK.finditer(text, s_start, s_end):
+        if mark.start() > start:
+            spans.append((start, mark.start()))
+        start = mark.end()
+    if s_end > start:
+        spans.append((start, s_end))
+    return spans
