@@ -33,6 +33,7 @@ def lint_text(text: str, lang: str, rules: Sequence[Rule], *, field: str = "body
     masked = mask_markdown(text)
     sentences = split_sentences(text)
     found: list[TextFinding] = []
+    generic: dict[str, bool] = {}
     text_index = TextIndex(masked, sentences)
     for raw in (False, True):
         index = pattern_index(rules, lang, raw)
@@ -53,5 +54,16 @@ def lint_text(text: str, lang: str, rules: Sequence[Rule], *, field: str = "body
                 last_end = end
                 found.append(TextFinding(rule.id, rule.category, rule.level, start, end,
                                          text[start:end], rule.message))
+                generic[rule.id] = rule.generic
+    found = _one_per_claim(found, generic)
     found += plain_findings(masked, sentences, lang, field, config)
     return sorted(found, key=lambda f: (f.start, f.end, f.rule_id))
+
+
+def _one_per_claim(found: list[TextFinding], generic: dict[str, bool]) -> list[TextFinding]:
+    """Drop a frames-only rule's finding where a rule with patterns already flags an overlapping
+    phrase in the same category: its message is the more specific one, and one claim should not
+    be reported twice."""
+    specific = [f for f in found if not generic[f.rule_id]]
+    return specific + [f for f in found if generic[f.rule_id] and not any(
+        k.category == f.category and k.start < f.end and f.start < k.end for k in specific)]

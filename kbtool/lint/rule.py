@@ -87,6 +87,9 @@ class Rule:
     flag_examples: tuple[str, ...] = ()
     pass_examples: tuple[str, ...] = ()
     source: str = ""
+    generic: bool = False
+    """A rule that matches by frames only: where it and a rule with patterns flag the same phrase
+    in the same category, the pattern rule's more specific message is the one shown."""
     compiled: dict[str, _Compiled] = field(default_factory=dict, repr=False, compare=False)
 
     def applies(self, lang: str, field_name: str, entry_type: str | None = None) -> bool:
@@ -236,7 +239,7 @@ def build_rule(data: Any, contexts: ContextSets, source: str = "") -> Rule:
         message=" ".join(message.split()), patterns=tuple(patterns),
         window={lang: window or DEFAULT_WINDOW[lang] for lang in languages},
         raw=markdown == "raw", fields=fields_, types=types, flag_examples=flag_examples,
-        pass_examples=pass_examples, source=source, compiled=compiled,
+        pass_examples=pass_examples, source=source, generic=not patterns, compiled=compiled,
     )
 
 
