@@ -93,3 +93,17 @@ def test_labelled_set_meets_the_precision_and_recall_goal() -> None:
         fn += len(want - got)
     assert tp / (tp + fp) >= 0.9
     assert tp / (tp + fn) >= 0.9
+
+
+def test_every_finding_cites_the_rule_of_law_behind_it() -> None:
+    """A clinician should see why a wording misleads, with the law or code that forbids it."""
+    from kbtool.lint.load import load_categories
+    rules, problems = load_rules()
+    assert problems == []
+    categories = load_categories()
+    for rule in rules:
+        assert rule.category in categories, f"{rule.id}: category {rule.category} not in _categories.yaml"
+        if "zh" in rule.languages:
+            assert "《" in rule.message, f"{rule.id} cites no Chinese law"
+        if "en" in rule.languages:
+            assert "CAP Code" in rule.message, f"{rule.id} cites no UK CAP Code section"
