@@ -35,7 +35,7 @@ def parse_date(value: Any) -> dt.date | None:
 
 def entry_problems(entry: Entry, today: dt.date | None = None) -> list[Problem]:
     """Single-entry checks beyond the schema: file name, folder, dates, markup."""
-    return [*_identity(entry), *_dates(entry, today), *_markup(entry)]
+    return [*_identity(entry), *_dates(entry, today), *_markup(entry), *_invisible(entry)]
 
 
 def _identity(entry: Entry) -> list[Problem]:
@@ -114,6 +114,49 @@ def _markup(entry: Entry) -> list[Problem]:
             for issue in scan_plain(value):
                 problems.append(_markup_problem(entry, where, issue.kind, issue.offset, issue.text))
     return problems
+
+
+INVISIBLE = {
+    **{chr(c): "a right-to-left or left-to-right control" for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+                                                                  *range(0x2066, 0x206A))},
+    **{chr(c): "a zero-width character" for c in (0x180E, 0x200B, 0x200C, 0x200D, 0x2060, 0x2061, 0x2062,
+                                                  0x2063, 0x2064, 0xFEFF)},
+}
+"""Characters a reviewer cannot see that change what a reader sees (reordered or split text)."""
+_INVISIBLE_RE = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")
+NAMING_FIELDS = ("id", "title")
+"""Where an invisible character is an error: the page's address and name."""
+
+
+def _invisible(entry: Entry) -> list[Problem]:
+    problems = []
+    for where, text in _strings(entry.data, ()):
+        found = _INVISIBLE_RE.search(text)
+        if found is None:
+            continue
+        char = found.group()
+        severity: Severity = "error" if where in {(name,) for name in NAMING_FIELDS} else "warning"
+        line, column = entry.locate(where, found.start(), 1)
+        problems.append(Problem(
+            entry.file, line, column, severity, "invisible-character",
+            f"invisible character U+{ord(char):04X} ({INVISIBLE[char]}) in '{_dotted(where)}': it can make "
+            "the published page read differently from what the reviewer saw: delete it "
+            "(retype the text around it if your editor does not show it)", entry.id))
+    return problems
+
+
+def _strings(value: Any, where: FieldPath) -> list[tuple[FieldPath, str]]:
+    if isinstance(value, str):
+        return [(where, value)]
+    if isinstance(value, dict):
+        return [item for key, child in value.items() for item in _strings(child, (*where, key))]
+    if isinstance(value, list):
+        return [item for index, child in enumerate(value) for item in _strings(child, (*where, index))]
+    return []
+
+
+def _dotted(where: FieldPath) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in where).lstrip(".")
 
 
 def _markup_problem(entry: Entry, where: FieldPath, kind: str, offset: int, text: str) -> Problem:

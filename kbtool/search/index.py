@@ -190,7 +190,8 @@ class _Build:
 
         path = self.kb / relative
         folder = relative.split("/", 1)[0]
-        entry, problems = load_entry(path, folder=folder, shown=os.path.join(display_path(self.kb), relative))
+        entry, problems = load_entry(path, folder=folder, shown=os.path.join(display_path(self.kb), relative),
+                                     root=self.kb)
         indexed = False
         terms: list[str] = []
         if entry is not None:
