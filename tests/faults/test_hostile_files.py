@@ -91,3 +91,32 @@ def test_invisible_characters_error_in_titles_warning_elsewhere(kb: Path, cli_js
         ("error", 4, "invisible character U+202E (a right-to-left or left-to-right control)"),
         ("warning", 5, "invisible character U+200B (a zero-width character)"),
     ]
+
+
+LIST_LAST = ("id: x\ntype: condition\nlang: en\ntitle: T\nsummary: A short summary here.\nbody: Text.\n"
+             "review:\n  # inside the review block\n  reviewed_by:\n    - Dr One  # locum\n    # between\n"
+             "    - \"Dr #2\"\n    # after the last reviewer\n# KEEP this top-level comment\nstaff_notes: keep\n"
+             "# end of file\n")
+
+
+def test_sign_off_keeps_every_comment_when_a_list_ends_the_review_block(kb: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    path = write_raw(kb, "conditions/x.yaml", LIST_LAST)
+    result = cli("review", "approve", "x", "--by", "Dr New", "--today", "2026-06-01")
+    assert result.exit_code == 0, result.output
+    text = path.read_text("utf-8")
+    for comment in ("# inside the review block", "# locum", "# between", "# after the last reviewer",
+                    "# KEEP this top-level comment", "# end of file"):
+        assert comment in text
+    assert text.endswith("# KEEP this top-level comment\nstaff_notes: keep\n# end of file\n")
+    assert "reviewed_by: Dr New\n" in text and "Dr One" not in text
+
+
+def test_sign_off_through_a_link_signs_the_shared_file_and_keeps_the_link(kb: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    target = write_entry(kb, entry_data("x", lang="en"), folder="shared")
+    (kb / "conditions").mkdir()
+    link = kb / "conditions" / "x.yaml"
+    os.symlink(os.path.relpath(target, link.parent), link)
+    result = cli("review", "approve", "x", "--by", "Dr New", "--today", "2026-06-01")
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    assert "reviewed_by: Dr New" in target.read_text("utf-8")
