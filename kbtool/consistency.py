@@ -199,8 +199,12 @@ def kb_problems(entries: list[Entry]) -> list[Problem]:
     return link_problems([entry_links(entry) for entry in entries])
 
 
-def link_problems(records: list[EntryLinks]) -> list[Problem]:
-    """Unique ids, and `related` / `translations` naming entries that exist."""
+def link_problems(records: list[EntryLinks], broken: dict[str, str] | None = None) -> list[Problem]:
+    """Unique ids, and `related` / `translations` naming entries that exist.
+
+    `broken` maps the id (file name) of each entry file that could not be read to its file:
+    a link to one is only a warning, so one broken file never takes the pages that link to
+    it off the site (the link is left out until the file is fixed)."""
     problems: list[Problem] = []
     by_id: dict[str, list[EntryLinks]] = defaultdict(list)
     for record in records:
@@ -213,14 +217,18 @@ def link_problems(records: list[EntryLinks]) -> list[Problem]:
                                         f"id '{entry_id}' is used by more than one entry ({files}): "
                                         "ids must be unique across the knowledge base; rename one", holder.id))
     for record in records:
-        problems.extend(_links(record, by_id))
+        problems.extend(_links(record, by_id, broken or {}))
     return problems
 
 
-def _links(record: EntryLinks, by_id: dict[str, list[EntryLinks]]) -> list[Problem]:
+def _links(record: EntryLinks, by_id: dict[str, list[EntryLinks]], broken: dict[str, str]) -> list[Problem]:
     problems = []
     for field_name, target, line, column in record.links:
         found = _link_problem(record, field_name, target, by_id)
+        if found is not None and found[1] == f"{field_name}-missing" and target in broken:
+            found = ("warning", f"{field_name}-unreadable",
+                     f"'{field_name}' names '{target}', whose file {broken[target]} cannot be read "
+                     "(see its own error): the link is left out of the site until that file is fixed")
         if found is not None:
             severity, code, message = found
             problems.append(Problem(record.file, line, column, severity, code, message, record.id))
