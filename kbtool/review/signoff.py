@@ -194,7 +194,12 @@ def write_signoff(entry: Entry, signoff: SignOff) -> dict[str, Any]:
     updated = rewrite_review(entry, new_fields)
     _verify(entry, updated, new_fields)
     encoded = _encode_like(original, updated)
-    _atomic_replace(path, encoded, original)
+    try:
+        _atomic_replace(path, encoded, original)
+    except OSError as error:
+        raise SignOffError(f"{entry.file}: the sign-off could not be written ({error.strerror or error}); "
+                           "the file was left exactly as it was. Free some disk space or check the "
+                           "folder's permissions, then run approve again") from None
     return {name: value.isoformat() if isinstance(value, dt.date) else value for name, value in new_fields.items()}
 
 
