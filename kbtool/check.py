@@ -105,7 +105,8 @@ def check_kb(kb: Path, today: dt.date, *, keep_entries: bool = True, jobs: int =
                 links.append(entry_links(entry))
                 entries.append(entry)
     loaded = {record.file for record in links}
-    problems += link_problems(links, broken={path.stem: shown for path, shown in files if shown not in loaded})
+    broken = {path.stem: shown for path, shown in files if shown not in loaded}
+    problems += link_problems(links, broken=broken)
     problems = sorted(set(problems), key=Problem.sort_key)
     return CheckResult(entries=entries, problems=problems, config=config, files=len(files))
 

@@ -117,10 +117,10 @@ def _markup(entry: Entry) -> list[Problem]:
 
 
 INVISIBLE = {
-    **{chr(c): "a right-to-left or left-to-right control" for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
-                                                                  *range(0x2066, 0x206A))},
-    **{chr(c): "a zero-width character" for c in (0x180E, 0x200B, 0x200C, 0x200D, 0x2060, 0x2061, 0x2062,
-                                                  0x2063, 0x2064, 0xFEFF)},
+    **{chr(c): "a right-to-left or left-to-right control"
+       for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))},
+    **{chr(c): "a zero-width character"
+       for c in (0x180E, 0x200B, 0x200C, 0x200D, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF)},
 }
 """Characters a reviewer cannot see that change what a reader sees (reordered or split text)."""
 _INVISIBLE_RE = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")

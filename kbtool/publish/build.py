@@ -124,7 +124,11 @@ def build_site(
         published=selection.published,
         left_out=unreadable(check) + selection.left_out,
         settings=str(template) if template else None,
-        warnings=[f"{p.file}:{p.line}: {p.message}" for p in check.problems if p.code.endswith("-unreadable")],
+        warnings=[
+            f"{p.file}:{p.line}: {p.message}"
+            for p in check.problems
+            if p.code.endswith("-unreadable")
+        ],
     )
     try:
         publish(selection, settings, out, today, preview, report)

@@ -282,8 +282,10 @@ def disk_error(error: OSError, out: Path) -> PublishError:
     where = live_folder(out)
     kept = f"the site in '{where}' was left as it was" if where.exists() else "nothing was published"
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        return PublishError(f"the disk is full, so the new site could not be written next to '{where}': {kept}. "
-                            "Free some space (or choose another --out) and build again")
+        return PublishError(
+            f"the disk is full, so the new site could not be written next to '{where}': {kept}. "
+            "Free some space (or choose another --out) and build again"
+        )
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return PublishError(f"permission denied writing {error.filename or where}: {kept}. "
                             "Build as a user who may write there, or choose another --out")
