@@ -31,7 +31,7 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, cache_size: in
     from ..search import cache_dir_for
     from ..web.app import create_app
     from ..web.live import LiveKb
-    from ..web.server import gap_log_path, is_loopback
+    from ..web.server import bare_host, gap_log_path, is_loopback, url_host
     from ..web.server import serve as run_server
 
     kb = settings(ctx).kb_path()
@@ -45,7 +45,8 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, cache_size: in
     live = LiveKb(kb, cache_dir, due_soon_days=config.due_soon_days, cache_size=cache_size)
     live.start()
     app = create_app(live, gap_log=gap_log_path(cache_dir))
-    shown = f"[{host}]" if ":" in host else host
+    shown = url_host(host)
+    host = bare_host(host)
     try:
         run_server(app, host, port, threads,
                    on_ready=lambda: click.echo(f"staff app: http://{shown}:{port}/  (Ctrl+C to stop)"))

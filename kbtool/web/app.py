@@ -105,8 +105,11 @@ def create_app(live: LiveKb, gap_log: Path | None = None) -> Flask:
 
     @app.get("/api/health")
     def api_health() -> Response:
-        return jsonify({"ok": live.last_error is None, "entries": len(live.snapshot.entries),
-                        "index": live.searcher.generation, "reloads": live.reloads,
+        problem = live.index_problem()
+        return jsonify({"ok": live.last_error is None and problem is None,
+                        "entries": len(live.snapshot.entries),
+                        "index": live.searcher.generation, "index_problem": problem,
+                        "reloads": live.reloads, "repairs": live.repairs,
                         "cache_hits": live.cache_hits,
                         "last_error": live.last_error})
 

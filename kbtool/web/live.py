@@ -70,6 +70,7 @@ class LiveKb:
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.last_error: str | None = None
+        self.repairs = 0
         ensure_index(kb, cache_dir)
         self.snapshot = self._load()
         self.searcher = Searcher(cache_dir, due_soon_days=due_soon_days)
@@ -95,11 +96,30 @@ class LiveKb:
             self.reloads += 1
             return True
 
+    def index_problem(self) -> str | None:
+        """Why the index being served cannot be trusted (a cheap check of its files), or None."""
+        return self.searcher.problem()
+
+    def repair(self) -> bool:
+        """Rebuild a damaged index (from the previous generation or the entries) and move the
+        searcher to it; True when a repair was needed and done."""
+        with self._lock:
+            problem = self.index_problem()
+            if problem is None:
+                return False
+            report = self._ensure_index(self.kb, self.cache_dir)
+            self.searcher.refresh()
+            self.repairs += 1
+            log.warning("the search index was damaged and has been repaired: %s",
+                        report.repaired or problem)
+            return True
+
     def _watch(self) -> None:
         while not self._stop.wait(self.poll_seconds):
             try:
                 if self.refresh():
                     log.info("knowledge base changed: index updated")
+                self.repair()
                 self.last_error = None
             except Exception as error:  # noqa: BLE001 - keep serving the last good index
                 self.last_error = f"{type(error).__name__}: {error}"
@@ -129,7 +149,15 @@ class LiveKb:
                 self._cache.move_to_end(key)
                 self.cache_hits += 1
                 return cached  # type: ignore[no-any-return]
-        response = self.searcher.search(query, today=today, **options)
+        if self.index_problem() is not None:  # a few stat calls: never read a damaged index
+            self.repair()
+        try:
+            response = self.searcher.search(query, today=today, **options)
+        except Exception as error:  # noqa: BLE001 - a damaged index: repair once, then answer
+            if not self.repair():
+                self.last_error = f"search failed: {type(error).__name__}: {error}"
+                raise
+            response = self.searcher.search(query, today=today, **options)
         body = json.dumps(response.as_dict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         answer = (body, bool(response.is_gap))
         self._remember(key, answer)
