@@ -16,10 +16,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import ahocorasick
 
 MODEL_FILE = Path(__file__).parent / "classifier.json"
 RULE_PREFIX = "model-"
@@ -31,23 +33,29 @@ _EN_TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|[0-9]+|[%?!£$]")
 _DIGITS = re.compile(r"[0-9]+")
 
 
-def features(text: str, lang: str, word_sets: dict[str, list[str]]) -> set[str]:
+def features(text: str, lang: str, word_sets: dict[str, list[str]],
+             finder: Any = None) -> set[str]:
     """The sentence's features: n-grams (zh characters 1–3, en words 1–2) and `@set` names of
-    the shared word sets its words belong to."""
+    the shared word sets its words belong to (`finder`: an automaton over those words, faster
+    than looking each n-gram up; the result is the same)."""
     low = _DIGITS.sub("0", text.lower())
     found: set[str] = set()
     if lang == "zh":
         for run in _CJK_RUN.findall(low):
             if run[0] >= "\u3400":
                 found.update(run)
-                found.update(run[i : i + 2] for i in range(len(run) - 1))
-                found.update(run[i : i + 3] for i in range(len(run) - 2))
-                for size in (2, 3, 4):
-                    for i in range(len(run) - size + 1):
-                        for name in word_sets.get(run[i : i + size], ()):
-                            found.add("@" + name)
+                found.update(map(run.__getitem__, map(slice, range(len(run) - 1), range(2, len(run) + 1))))
+                found.update(map(run.__getitem__, map(slice, range(len(run) - 2), range(3, len(run) + 1))))
             else:
                 found.add(run)
+        if finder is not None:
+            for _, names in finder.iter(low):
+                found.update(names)
+        else:
+            for size in (2, 3, 4):
+                for i in range(len(low) - size + 1):
+                    for name in word_sets.get(low[i : i + size], ()):
+                        found.add("@" + name)
     else:
         tokens = _EN_TOKEN.findall(low)
         found.update(tokens)
@@ -67,13 +75,36 @@ class Model:
     bias: dict[str, dict[str, float]]
     thresholds: dict[str, dict[str, float]]
     word_sets: dict[str, dict[str, list[str]]]
+    _tables: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def _table(self, lang: str) -> tuple[list[str], dict[str, list[tuple[int, float]]], Any]:
+        """Weights turned around (feature -> (category, weight)) so a sentence costs one lookup
+        per feature, and an automaton over the word-set words (Chinese)."""
+        if lang not in self._tables:
+            categories = sorted(self.weights.get(lang, {}))
+            table: dict[str, list[tuple[int, float]]] = {}
+            for position, category in enumerate(categories):
+                for feature, weight in self.weights[lang][category].items():
+                    table.setdefault(feature, []).append((position, weight))
+            finder = None
+            words = self.word_sets.get(lang, {})
+            if lang == "zh" and words:
+                finder = ahocorasick.Automaton()
+                for word, names in words.items():
+                    finder.add_word(word, ["@" + n for n in names])
+                finder.make_automaton()
+            self._tables[lang] = (categories, table, finder)
+        return self._tables[lang]
 
     def scores(self, text: str, lang: str) -> dict[str, float]:
-        feats = features(text, lang, self.word_sets.get(lang, {}))
-        found: dict[str, float] = {}
-        for category, weights in self.weights.get(lang, {}).items():
-            found[category] = self.bias[lang][category] + sum(weights.get(f, 0.0) for f in feats)
-        return found
+        categories, table, finder = self._table(lang)
+        if not categories:
+            return {}
+        totals = [self.bias[lang][c] for c in categories]
+        for feature in features(text, lang, self.word_sets.get(lang, {}), finder):
+            for position, weight in table.get(feature, ()):
+                totals[position] += weight
+        return dict(zip(categories, totals))
 
     def categories(self, text: str, lang: str) -> list[tuple[str, float]]:
         """Categories whose score passes their threshold, highest first."""

@@ -40,7 +40,7 @@ def lint_text(text: str, lang: str, rules: Sequence[Rule], *, field: str = "body
     text_index = TextIndex(masked, sentences)
     for raw in (False, True):
         index = pattern_index(rules, lang, raw)
-        if not (index.always or index.keys or index.direct):
+        if index.empty():
             continue
         if raw and masked != text:  # rules that read the Markdown source (links)
             text_index = TextIndex(text, sentences)

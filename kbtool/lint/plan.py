@@ -1,20 +1,19 @@
 """Speed: decide, per text, which patterns of which rules can match and in which sentences.
 
-Every rule set gets an inverted index, per language, from prefilter keys (see literals.py)
-to the patterns that need them. A text's keys (its characters, words, word starts and ends,
-and three-character slices when some pattern needs them) are intersected with the index in
-one set operation, so a typical clean text costs a few set lookups, not a scan per pattern."""
+Every pattern has literals one of which occurs in every match (literals.py). Per rule set and
+language, all of them go into one Aho–Corasick automaton (pyahocorasick, in C), so a text is
+scanned once, whatever the number of rules and word sets, and each literal found points at the
+patterns that need it and the sentence it sits in. The cost per text stays flat as rules grow:
+a clean text costs one scan, not a lookup per rule."""
 
 from __future__ import annotations
 
-import itertools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from .literals import PREFIX, SLICE, SUFFIX, TRIGRAM, is_pair
+import ahocorasick
 
-PAIRS = "pairs"
 from .rule import Rule
 from .text import Sentences
 
@@ -23,19 +22,15 @@ Places = list[tuple[int, int]] | None
 Plan = dict[int, dict[int, Places]]
 """Rule position -> pattern position -> where to scan."""
 
-_WORDS = re.compile(r"[a-z0-9]+")
-
 
 @dataclass
 class PatternIndex:
-    """For one rule set, language and text form (raw or masked): key -> patterns needing it."""
+    """For one rule set, language and text form (raw or masked): literal -> patterns needing it."""
 
     always: list[tuple[int, int]] = field(default_factory=list)
-    by_key: dict[str, list[tuple[int, int, tuple[str, ...]]]] = field(default_factory=dict)
-    direct: list[tuple[int, int, tuple[str, ...]]] = field(default_factory=list)
-    """Literals with no cheap key (e.g. "400"): tested directly, one substring search each."""
-    keys: frozenset[str] = frozenset()
-    kinds: frozenset[str] = frozenset()
+    """Patterns with no certain literal: run in every sentence."""
+    by_literal: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    automaton: Any = None
 
     @classmethod
     def build(cls, rules: Sequence[Rule], lang: str, raw: bool) -> PatternIndex:
@@ -45,64 +40,30 @@ class PatternIndex:
             if compiled is None or rule.raw != raw:
                 continue
             for pattern_pos, pattern in enumerate(compiled.patterns):
-                if pattern.prefilter is None:
+                if pattern.prefilter is None or "" in pattern.prefilter.literals:
                     index.always.append((rule_pos, pattern_pos))
                     continue
-                for key, literals in pattern.prefilter.by_key.items():
-                    if key.startswith(TRIGRAM):
-                        index.direct.append((rule_pos, pattern_pos, literals))
-                    else:
-                        index.by_key.setdefault(key, []).append((rule_pos, pattern_pos, literals))
-        index.keys = frozenset(index.by_key)
-        kinds = {key[0] for key in index.keys if key[0] in (PREFIX, SUFFIX)}
-        if any(is_pair(key) for key in index.keys):
-            kinds.add(PAIRS)
-        index.kinds = frozenset(kinds)
+                for literal in pattern.prefilter.literals:
+                    index.by_literal.setdefault(literal, []).append((rule_pos, pattern_pos))
+        if index.by_literal:
+            automaton = ahocorasick.Automaton()
+            for literal in index.by_literal:
+                automaton.add_word(literal, literal)
+            automaton.make_automaton()
+            index.automaton = automaton
         return index
+
+    def empty(self) -> bool:
+        return not (self.always or self.by_literal)
 
 
 class TextIndex:
-    """Facts about one text shared by every rule: its lowercase form, its keys, and the
-    sentences where each literal occurs."""
+    """Facts about one text shared by every rule: its lowercase form and its sentences."""
 
     def __init__(self, text: str, sentences: Sentences) -> None:
         self.text = text.lower()
         self.sentences = sentences
         self.lowered: str | None = self.text if len(self.text) == len(text) else None
-        self._keys: set[str] | None = None
-        self._kinds: set[str] = set()
-        self._seen: dict[str, list[tuple[int, int]]] = {}
-
-    def keys(self, kinds: frozenset[str]) -> set[str]:
-        low = self.text
-        if self._keys is None:
-            self._keys = set(low)
-            self._words = _WORDS.findall(low)
-            self._keys.update(self._words)
-        for kind in kinds - self._kinds:
-            self._kinds.add(kind)
-            if kind == PREFIX:
-                self._keys.update(PREFIX + w[:SLICE] for w in self._words if len(w) >= SLICE)
-            elif kind == SUFFIX:
-                self._keys.update(SUFFIX + w[-SLICE:] for w in self._words if len(w) >= SLICE)
-            elif kind == PAIRS and not low.isascii():
-                self._keys.update(map(low.__getitem__, map(slice, range(len(low) - 1), range(2, len(low) + 1))))
-        return self._keys
-
-    def places(self, literal: str) -> list[tuple[int, int]]:
-        """The sentences in which `literal` occurs (empty when it does not)."""
-        found = self._seen.get(literal)
-        if found is None:
-            start = self.text.find(literal)
-            if start == -1:  # the usual case: absent
-                found = self._seen[literal] = []
-                return found
-            spans: set[tuple[int, int]] = set()
-            while start != -1:
-                spans.add(self.sentences.around(start))
-                start = self.text.find(literal, start + 1)
-            found = self._seen[literal] = sorted(spans)
-        return found
 
 
 def make_plan(index: PatternIndex, text: TextIndex) -> Plan:
@@ -110,19 +71,21 @@ def make_plan(index: PatternIndex, text: TextIndex) -> Plan:
     plan: Plan = {}
     if text.lowered is None:  # lowercasing moved offsets (rare scripts): run everything
         for rule_pos, pattern_pos in index.always + [
-                (r, p) for entries in index.by_key.values() for r, p, _ in entries]:
+                pair for pairs in index.by_literal.values() for pair in pairs]:
             plan.setdefault(rule_pos, {})[pattern_pos] = None
         return plan
     for rule_pos, pattern_pos in index.always:
         plan.setdefault(rule_pos, {})[pattern_pos] = None
+    if index.automaton is None:
+        return plan
+    places: dict[str, set[tuple[int, int]]] = {}
+    around = text.sentences.around
+    for end, literal in index.automaton.iter(text.text):
+        places.setdefault(literal, set()).add(around(end + 1 - len(literal)))
     found: dict[tuple[int, int], set[tuple[int, int]]] = {}
-    hits = index.keys.intersection(text.keys(index.kinds))
-    for rule_pos, pattern_pos, literals in itertools.chain(
-            index.direct, *(index.by_key[key] for key in hits)):
-        for literal in literals:
-            places = text.places(literal)
-            if places:
-                found.setdefault((rule_pos, pattern_pos), set()).update(places)
+    for literal, spans in places.items():
+        for pair in index.by_literal[literal]:
+            found.setdefault(pair, set()).update(spans)
     for (rule_pos, pattern_pos), spans in found.items():
         slot = plan.setdefault(rule_pos, {})
         if pattern_pos not in slot:
