@@ -40,7 +40,7 @@ class PatternIndex:
             if compiled is None or rule.raw != raw:
                 continue
             for pattern_pos, pattern in enumerate(compiled.patterns):
-                if pattern.prefilter is None or "" in pattern.prefilter.literals:
+                if pattern.prefilter is None or any(not lit.strip() for lit in pattern.prefilter.literals):
                     index.always.append((rule_pos, pattern_pos))
                     continue
                 for literal in pattern.prefilter.literals:

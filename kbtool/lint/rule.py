@@ -306,7 +306,8 @@ def _frame(parts: list[str], scope: str, sets: ContextSets, lang: str,
                      for i, part in enumerate(parts))
     # Every part must match, so any part's prefilter is one for the frame: take the most selective.
     filters = [p.prefilter for p in compiled if p.prefilter is not None]
-    best = min(filters, key=lambda f: len(f.literals)) if filters else None
+    best = min(filters, key=lambda f: (any(len(lit.strip()) < 2 for lit in f.literals), len(f.literals))
+               ) if filters else None
     return _Pattern(compiled[0].slow, compiled[0].fast, best, compiled, scope)
 
 

@@ -210,3 +210,18 @@ def test_the_shipped_model_loads_and_scores_both_languages() -> None:
     assert set(model.thresholds) == {"zh", "en"}
     assert model.scores("这个病一定能治好。", "zh")
     assert model.scores("We guarantee results.", "en")
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("做完以后效果都很理想，我们这里的专家都是教授，80%的人一次就好！", "zh"),
+    ("HPV疫苗在社区卫生服务中心可以预约，费用约600元。", "zh"),
+    ("Our award-winning team gets 9 in 10 patients pain-free; don't wait, book today!", "en"),
+    ("Most people feel better within a week. It's usually safe to drive after 24 hours.", "en"),
+])
+def test_the_fast_feature_scan_finds_exactly_the_weighted_features(text: str, lang: str) -> None:
+    load_model.cache_clear()
+    model = load_model()
+    assert model is not None
+    slow = classifier.features(text, lang, model.word_sets[lang])
+    _, table, _ = model._table(lang)
+    assert model.feature_set(text, lang) == {f for f in slow if f in table}
