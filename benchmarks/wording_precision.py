@@ -112,7 +112,7 @@ def _reference_loop() -> float:
     return (time.perf_counter() - started) / 100 * 1e6
 
 
-def _table(title: str, items: list[dict[str, Any]], results: list[set[str]]) -> tuple[float, float]:
+def _table(title: str, items: list[dict[str, Any]], results: list[set[str]]) -> None:
     counts = score(items, results)
     want_any = sum(1 for i in items if i["categories"])
     print(f"\n{title}: {len(items)} sentences ({want_any} to flag, {len(items) - want_any} accurate)")
@@ -136,7 +136,6 @@ def _table(title: str, items: list[dict[str, Any]], results: list[set[str]]) -> 
     print(f"{'any defect':<16}{any_tp:>5}{any_fp:>5}{any_fn:>5}"
           f"{ratio(any_tp, any_tp + any_fp):>11.3f}{ratio(any_tp, any_tp + any_fn):>8.3f}   "
           "(sentence flagged at all vs. labelled with any category)")
-    return precision, recall
 
 
 def main() -> int:
@@ -182,7 +181,7 @@ def main() -> int:
         chosen = [n for n, i in enumerate(items) if i["lang"] == lang]
         if chosen:
             _table(f"all files, {lang}", [items[n] for n in chosen], [results[n] for n in chosen])
-    precision, recall = _table("ALL", items, results)
+    _table("ALL", items, results)
 
     reference = min(_reference_loop() for _ in range(5))
     print(f"\nmachine reference: sum(range(10000)) takes {reference:.0f} µs here "

@@ -13,6 +13,7 @@ model off with `wording: disabled: [model]`."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -59,7 +60,7 @@ def features(text: str, lang: str, word_sets: dict[str, list[str]],
     else:
         tokens = _EN_TOKEN.findall(low)
         found.update(tokens)
-        found.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:]))
+        found.update(f"{a} {b}" for a, b in itertools.pairwise(tokens))
         for i, token in enumerate(tokens):
             for gram in (token, " ".join(tokens[i : i + 2]), " ".join(tokens[i : i + 3])):
                 for name in word_sets.get(gram, ()):

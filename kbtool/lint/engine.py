@@ -12,10 +12,10 @@ from typing import Any
 from .classifier import MIN_CHARS, RULE_PREFIX, load_model, sentence_verdicts
 from .config import WordingConfig
 from .finding import TextFinding
+from .load import load_categories
 from .plain import plain_findings
 from .plan import TextIndex, make_plan, pattern_index
 from .rule import Rule
-from .load import load_categories
 from .text import Sentences, has_cjk, mask_markdown, split_sentences
 
 _DEFAULT_CONFIG = WordingConfig()

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..model import Entry, FieldPath, Problem
+from .classifier import RULE_PREFIX
 from .config import WordingConfig
 from .engine import guess_lang, lint_text
-from .classifier import RULE_PREFIX
 from .load import load_categories
 from .plain import PLAIN_RULE_IDS
 from .rule import Rule

@@ -1,16 +1,13 @@
 """Speed: skip a pattern without scanning when the text lacks the words every match needs.
 
-A regex scan costs far more per character than a set lookup, and most texts contain none of
-a rule's key words. From each pattern's parse tree we take literal strings at least one of
-which occurs in every match, and for each literal one cheap key that must then be in the
-text: a whole word (when the pattern puts word boundaries around it), a Chinese character,
-or a three-character slice. The text's keys are computed once and shared by every rule.
+A regex scan costs far more per character than finding literal strings, and most texts
+contain none of a rule's key words. From each pattern's parse tree we take literal strings
+at least one of which occurs in every match; plan.py puts all of them into one automaton.
 The filter only ever answers "cannot match" or "maybe", so findings never change."""
 
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -32,8 +29,6 @@ _LIMIT = 24
 _UNION_LIMIT = 256
 """Most alternatives kept for one group, e.g. (?:best|finest|leading|...)."""
 _CLASS_LIMIT = 16
-_RUN = re.compile(r"[a-z0-9]+")
-_LETTER_ORDER = "etaoinshrdlcumwfgypbvkjxqz"
 _COMMON = frozenset([
     "the", "and", "for", "are", "you", "your", "our", "was", "were", "have", "has", "had",
     "with", "that", "this", "not", "but", "can", "will", "all", "any", "get", "out", "one",
@@ -42,26 +37,13 @@ _COMMON = frozenset([
     "team", "staff", "test", "tests", "risk", "risks", "symptoms",
 ])
 """Words so common in patient information that testing for them filters nothing."""
-_COMMON_HANZI = frozenset(
-    "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下自之"
-    "年过发后作里用道行所然家种事成方多经么去法学如都同现当没动面起看定天分还进好小部其些主样理"
-    "心她本前开但因只从想实日月无次性高全情外间点长加科院医病治疗患者药术检查症状痛血服请及时"
-)
-"""Characters in nearly every Chinese text, general or medical: poor keys."""
-
-
-PREFIX, SUFFIX, TRIGRAM = "\x01", "\x02", "\x03"
-"""Key kinds besides characters and whole words: the first or last four letters of a word,
-and a three-character slice of the text."""
-SLICE = 4
 
 
 @dataclass(frozen=True)
 class Prefilter:
-    """For one pattern: literals (one is in every match) indexed by a key the text must have."""
+    """For one pattern: literals, lowercase, one of which is in every match."""
 
     literals: frozenset[str]
-    by_key: dict[str, tuple[str, ...]]
 
 
 def prefilter(pattern: str, flags: int = 0) -> Prefilter | None:
@@ -69,62 +51,7 @@ def prefilter(pattern: str, flags: int = 0) -> Prefilter | None:
     marked = required_literals(pattern, flags)
     if not marked:
         return None
-    by_key: dict[str, list[str]] = {}
-    for literal in sorted(marked):
-        plain = literal.translate(_MARKS)
-        by_key.setdefault(_key(literal, plain), []).append(plain)
-    found = {key: tuple(sorted(set(values))) for key, values in by_key.items()}
-    return Prefilter(frozenset(v for values in found.values() for v in values), found)
-
-
-def _key(marked: str, plain: str) -> str:
-    """The most selective key the literal guarantees: two adjacent Chinese characters (or one),
-    a whole word, the start or end of a word, a three-character slice (tested directly), or
-    one character."""
-    pairs = [plain[i : i + 2] for i in range(len(plain) - 1) if _hanzi(plain[i]) and _hanzi(plain[i + 1])]
-    if pairs:  # two adjacent characters, the least common pair, later ones first
-        return min(reversed(pairs), key=lambda pair: sum(ch in _COMMON_HANZI for ch in pair))
-    cjk = [ch for ch in plain if _hanzi(ch)]
-    if cjk:
-        return min(reversed(cjk), key=lambda ch: ch in _COMMON_HANZI)
-    words, prefixes, suffixes = [], [], []
-    for m in _RUN.finditer(marked):
-        left, right = _bounded(marked, m.start() - 1), _bounded(marked, m.end())
-        run = m.group(0)
-        if left and right:
-            words.append(run)
-        elif left and len(run) >= SLICE:
-            prefixes.append(PREFIX + run[:SLICE])
-        elif right and len(run) >= SLICE:
-            suffixes.append(SUFFIX + run[-SLICE:])
-    if words:
-        return max(words, key=lambda w: (w not in _COMMON, len(w)))
-    if prefixes or suffixes:
-        return (prefixes + suffixes)[0]
-    if len(plain) >= 3:
-        return TRIGRAM + max((plain[i : i + 3] for i in range(len(plain) - 2)), key=_rarity)
-    return max(plain, key=_rarity)  # one character: always among the text's keys
-
-
-def _hanzi(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff"
-
-
-def is_pair(key: str) -> bool:
-    """A key made of two Chinese characters (the text's character pairs are then needed)."""
-    return len(key) == 2 and _hanzi(key[0])
-
-
-def _bounded(marked: str, index: int) -> bool:
-    """Whether a word run ends at `index` for sure: an edge mark or a non-word character."""
-    if index < 0 or index >= len(marked):
-        return False
-    ch = marked[index]
-    return ch == _EDGE or not (ch.isalnum() or ch == "_")
-
-
-def _rarity(trigram: str) -> int:
-    return sum(_LETTER_ORDER.find(ch) if ch in _LETTER_ORDER else 13 for ch in trigram)
+    return Prefilter(frozenset(literal.translate(_MARKS) for literal in marked))
 
 
 def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:

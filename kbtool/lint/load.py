@@ -6,9 +6,9 @@ the line of the bad value when it can be found, and the other rules still run.""
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 

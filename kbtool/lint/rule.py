@@ -114,12 +114,12 @@ class Rule:
         spans: list[tuple[int, int]] = []
         for pattern_pos, where in todo.items():
             pattern = compiled.patterns[pattern_pos]
-            places = sentences.spans if where is None else where
+            scanned: Sequence[tuple[int, int]] = sentences.spans if where is None else where
             if pattern.parts:
-                spans.extend(_frame_spans(pattern, target, lowered, places))
+                spans.extend(_frame_spans(pattern, target, lowered, scanned))
                 continue
             regex, searched = _chosen(pattern, target, lowered)
-            for place_start, place_end in places:
+            for place_start, place_end in scanned:
                 spans.extend(m.span() for m in regex.finditer(searched, place_start, place_end)
                              if m.end() > m.start())
         if len(todo) > 1:

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kbtool.lint import WordingConfig, lint_text, load_rules
-from kbtool.lint import classifier
+from kbtool.lint import WordingConfig, classifier, lint_text, load_rules
 from kbtool.lint.classifier import Model, from_mapping, load_model
 
 RULES, PROBLEMS = load_rules()
