@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from ..model import Problem
+from . import pattern_cache
 from .rule import ContextSets, Rule, RuleError, build_rule
 
 BUILTIN_DIR = Path(__file__).parent / "rules"
@@ -39,6 +40,7 @@ def load_rules(extra_dirs: Sequence[Path] = ()) -> tuple[list[Rule], list[Proble
     if key not in _cache:
         _cache.clear()
         _cache[key] = _load(files)
+        pattern_cache.save()
     rules, problems = _cache[key]
     # The same list object each time (do not mutate it): the matcher's index is cached per list.
     return rules, [replace(problem, file=_shown(Path(problem.file))) for problem in problems]

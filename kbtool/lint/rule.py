@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import ENTRY_TYPES, Severity
+from . import pattern_cache
 from .literals import Prefilter, prefilter
 from .text import Sentences, clause_around, clause_spans
 
@@ -48,17 +49,37 @@ class RuleError(ValueError):
         self.where = where
 
 
-@dataclass(frozen=True)
 class _Pattern:
     """One pattern: `fast` runs without IGNORECASE on lowercased text (several times faster);
-    patterns with capitals or `(?-i:...)` only have `slow`, run on the text as written."""
+    patterns with capitals or `(?-i:...)` only have `slow`, run on the text as written.
 
-    slow: re.Pattern[str]
-    fast: re.Pattern[str] | None
-    prefilter: Prefilter | None
-    parts: tuple[_Pattern, ...] = ()
-    """For a frame: the parts that must all match in one clause (or sentence)."""
-    scope: str = ""
+    `fast` is compiled on first use: most patterns never run in a given check (the prefilter
+    skips them), and compiling every one up front doubled the start-up time."""
+
+    __slots__ = ("_cased", "_fast", "_slow", "_source", "parts", "prefilter", "scope")
+
+    def __init__(self, source: str, prefilter: Prefilter | None, slow: re.Pattern[str] | None = None,
+                 parts: tuple[_Pattern, ...] = (), scope: str = "") -> None:
+        self._source = source
+        self._cased = bool(_CASED.search(source))  # needs case: no fast form
+        self._slow = slow
+        self._fast: re.Pattern[str] | None = None
+        self.prefilter = prefilter
+        self.parts = parts
+        """For a frame: the parts that must all match in one clause (or sentence)."""
+        self.scope = scope
+
+    @property
+    def slow(self) -> re.Pattern[str]:
+        if self._slow is None:
+            self._slow = re.compile(self._source, _FLAGS)
+        return self._slow
+
+    @property
+    def fast(self) -> re.Pattern[str] | None:
+        if self._fast is None and not self._cased:
+            self._fast = re.compile(self._source, re.MULTILINE)
+        return self._fast
 
 
 @dataclass(frozen=True)
@@ -308,7 +329,7 @@ def _frame(parts: list[str], scope: str, sets: ContextSets, lang: str,
     filters = [p.prefilter for p in compiled if p.prefilter is not None]
     best = min(filters, key=lambda f: (any(len(lit.strip()) < 2 for lit in f.literals), len(f.literals))
                ) if filters else None
-    return _Pattern(compiled[0].slow, compiled[0].fast, best, compiled, scope)
+    return _Pattern(compiled[0]._source, best, parts=compiled, scope=scope)
 
 
 def _examples(value: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -330,9 +351,18 @@ _CASED = re.compile(r"\(\?[a-zA-Z]*-[a-zA-Z]*i|(?<!\\)[A-Z]")
 
 
 def _pattern(source: str, where: tuple[str | int, ...]) -> _Pattern:
-    slow = _compile_list([source], where)
-    fast = None if _CASED.search(source) else re.compile(source, re.MULTILINE)
-    return _Pattern(slow, fast, prefilter(source, _FLAGS))
+    """A pattern, checked and its literals read; both are remembered (pattern_cache), so on
+    later runs the pattern is only compiled when a text could match it."""
+    known, literals = pattern_cache.lookup(source, _FLAGS)
+    if known:
+        return _Pattern(source, Prefilter(literals) if literals else None)
+    try:
+        slow = re.compile(source, _FLAGS)
+    except re.error as error:
+        raise RuleError(f"pattern {source!r} is not a valid regular expression: {error}", where) from None
+    found = prefilter(source, _FLAGS)
+    pattern_cache.record(source, _FLAGS, found.literals if found else None)
+    return _Pattern(source, found, slow)
 
 
 ALWAYS_UNLESS = {"sentence": "@warned"}

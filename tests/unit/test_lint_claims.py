@@ -224,3 +224,31 @@ def test_the_fast_feature_scan_finds_exactly_the_weighted_features(text: str, la
     slow = classifier.features(text, lang, model.word_sets[lang])
     _, table, _ = model._table(lang)
     assert model.feature_set(text, lang) == {f for f in slow if f in table}
+
+
+def test_the_pattern_cache_changes_no_finding_and_survives_damage(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start-up speed: compiled-pattern facts are remembered in the user's cache folder; a cold
+    cache, a warm cache and a damaged cache give the same findings."""
+    from kbtool.lint import load as rule_loading
+    from kbtool.lint import pattern_cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    texts = [("做完效果都很理想，我们的专家都是教授。", "zh"), ("Rest assured, we are the only clinic in the city.", "en")]
+
+    def fresh_findings() -> list[list[tuple[str, int, int]]]:
+        rule_loading._cache.clear()
+        pattern_cache._state.update(entries=None, dirty=False, stamp=None)
+        rules, problems = load_rules()
+        assert problems == []
+        return [[(f.rule_id, f.start, f.end) for f in lint_text(t, lang, rules)] for t, lang in texts]
+
+    cold = fresh_findings()
+    assert pattern_cache.cache_file().is_file()
+    assert fresh_findings() == cold                      # warm
+    pattern_cache.cache_file().write_text("{damaged", encoding="utf-8")
+    assert fresh_findings() == cold                      # damaged: rebuilt
+    pattern_cache.cache_file().write_text(json.dumps({"stamp": "other", "patterns": {}}), encoding="utf-8")
+    assert fresh_findings() == cold                      # another version's cache: ignored
+    rule_loading._cache.clear()
+    pattern_cache._state.update(entries=None, dirty=False, stamp=None)
