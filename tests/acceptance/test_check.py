@@ -314,3 +314,24 @@ def test_parallel_check_reports_the_same_problems(kb: Path, monkeypatch) -> None
     parallel = check_module.check_kb(kb, today, keep_entries=False, jobs=2)
     assert parallel.problems == sequential.problems and parallel.files == sequential.files == 13
     assert {p.code for p in parallel.problems} >= {"related-missing", "yaml-syntax", "zh-guarantee-cure", "schema"}
+
+
+@pytest.mark.parametrize("source", ["kb", "tests/data/service_kb"])
+def test_sample_and_service_faq_kbs_have_no_wording_findings(  # type: ignore[no-untyped-def]
+        source: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_json) -> None:
+    """The sample KB and a KB of ordinary service FAQs (booking line, official account, app,
+    address, opening hours) pass the wording check: neutral service information is no lure."""
+    import shutil
+
+    from kbtool.lint import PLAIN_RULE_IDS, load_rules
+
+    root = Path(__file__).resolve().parents[2]
+    shutil.copytree(root / source, tmp_path / "kb")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KBTOOL_KB", raising=False)
+    rules, _ = load_rules()
+    wording = {rule.id for rule in rules} | set(PLAIN_RULE_IDS)
+    code, data = cli_json("check", "--today", TODAY)
+    found = [p for p in data["problems"] if p["code"] in wording or p["code"].startswith("model-")]
+    assert found == []
+    assert data["entries"] >= 16
