@@ -30,6 +30,8 @@ MIN_CHARS = {"zh": 6, "en": 4}
 """Sentences shorter than this (headings, list labels) are not scored: too little to judge."""
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+|[a-z]+|[0-9]+|[%\uff05?\uff1f!\uff01]")
+_LATIN_TOKEN = re.compile(r"[a-z]+|[0-9]+|[%\uff05?\uff1f!\uff01]")
+"""The tokens of a Chinese sentence that are not Chinese characters (as _CJK_RUN cuts them)."""
 _EN_TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|[0-9]+|[%?!£$]")
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -106,7 +108,7 @@ class Model:
         low = _DIGITS.sub("0", text.lower())
         found: set[str] = set()
         if lang == "zh":
-            found.update(t for t in _CJK_RUN.findall(low) if t[0] < "\u3400" and t in table)
+            found.update(t for t in _LATIN_TOKEN.findall(low) if t in table)
             scanned = low
         else:
             scanned = " " + " ".join(_EN_TOKEN.findall(low)) + " "
@@ -126,8 +128,8 @@ class Model:
     def categories(self, text: str, lang: str) -> list[tuple[str, float]]:
         """Categories whose score passes their threshold, highest first."""
         limits = self.thresholds.get(lang, {})
-        return sorted(((c, s) for c, s in self.scores(text, lang).items() if s >= limits.get(c, 1e9)),
-                      key=lambda pair: -pair[1])
+        passed = [(c, s) for c, s in self.scores(text, lang).items() if s >= limits.get(c, 1e9)]
+        return sorted(passed, key=lambda pair: -pair[1]) if len(passed) > 1 else passed
 
 
 def _scannable(feature: str, lang: str) -> bool:
