@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import KbConfig, load_config
 from .consistency import EntryLinks, entry_links, entry_problems, link_problems
+from .hints import approve_hint
 from .lint import Rule, WordingConfig, lint_entry, load_rules
 from .loader import entry_files, load_entry
 from .model import Entry, Problem
+from .review.drift import StaleTranslation, stale_translations
 from .review.state import review_state
+from .reviewers import Registry, load_registry, signoff_problems
 from .validate import schema_problems
 
 
@@ -25,10 +29,10 @@ def review_problems(entry: Entry, today: dt.date, due_soon_days: int) -> list[Pr
     if state == "changed":
         message = (f"edited since it was signed off on {review.get('reviewed_on')}: patients still see "
                    "the signed-off version; ask a clinician to review the change "
-                   f"('kbtool review diff {entry.id}', then 'kbtool review approve {entry.id}')")
+                   f"('kbtool review diff {entry.id}', then {approve_hint(entry.id)})")
     elif state == "overdue":
         message = (f"review overdue since {review.get('next_review')}: ask a clinician to review it and "
-                   f"sign it off again ('kbtool review approve {entry.id}')")
+                   f"sign it off again: {approve_hint(entry.id)}")
     else:
         return []
     return [Problem(entry.file, line, column, "warning", state, message, entry.id)]
@@ -42,6 +46,8 @@ class CheckResult:
     problems: list[Problem]
     config: KbConfig = field(default_factory=KbConfig)
     files: int = 0
+    registry: Registry | None = None
+    stale: list[StaleTranslation] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -70,45 +76,78 @@ class _Checks:
     config: KbConfig
     rules: list[Rule]
     wording: WordingConfig
+    registry: Registry | None = None
 
 
 def entry_checks(entry: Entry, checks: _Checks) -> list[Problem]:
     """Every check that looks at one entry alone."""
     return (schema_problems(entry) + entry_problems(entry, checks.today)
             + review_problems(entry, checks.today, checks.config.due_soon_days)
+            + signoff_problems(entry, checks.registry, checks.config)
             + lint_entry(entry, checks.rules, checks.wording))
 
 
-def check_kb(kb: Path, today: dt.date, *, keep_entries: bool = True, jobs: int = 1) -> CheckResult:
-    """Load and check every entry of the knowledge base at `kb`.
+def check_kb(kb: Path, today: dt.date, *, keep_entries: bool = True, jobs: int = 1,
+             only: Sequence[Path] | None = None) -> CheckResult:
+    """Load and check every entry of the knowledge base at `kb` (or only the files in `only`,
+    still comparing their ids and links with every entry of the KB).
 
     With `keep_entries=False` and `jobs > 1`, a large KB is checked in several processes
     (only problems come back, so `entries` is empty); the problems are the same either way."""
     config, problems = load_config(kb)
+    registry, registry_problems = load_registry(kb)
+    problems += registry_problems
     rules, rule_problems = load_rules([kb / "rules"] if (kb / "rules").is_dir() else [])
     problems += rule_problems
-    checks = _Checks(today, config, rules, WordingConfig.from_mapping(config.wording))
+    checks = _Checks(today, config, rules, WordingConfig.from_mapping(config.wording), registry)
     files, walk_problems = entry_files(kb)
+    chosen, others = files, []
+    if only is not None:
+        wanted = [path.resolve() for path in only]
+        chosen = [item for item in files if _named(item[0], wanted)]
+        others = [item for item in files if not _named(item[0], wanted)]
+        walk_problems = [p for p in walk_problems if _named(Path(p.file), wanted)]
     problems += walk_problems
     entries: list[Entry] = []
     can_fork = "fork" in multiprocessing.get_all_start_methods()
-    if not keep_entries and jobs > 1 and can_fork and len(files) >= PARALLEL_MIN_FILES:
-        found, links = _check_in_processes(files, checks, jobs)
+    if not keep_entries and jobs > 1 and can_fork and len(chosen) >= PARALLEL_MIN_FILES:
+        found, links = _check_in_processes(chosen, checks, jobs)
         problems += found
     else:
         links = []
-        for path, shown in files:
+        for path, shown in chosen:
             entry, load_problems = load_entry(path, folder=path.parent.name, shown=shown)
             problems += load_problems
             if entry is not None:
                 problems += entry_checks(entry, checks)
                 links.append(entry_links(entry))
                 entries.append(entry)
+    checked = {record.file for record in links}
+    links += _links_only(others)
     loaded = {record.file for record in links}
     broken = {path.stem: shown for path, shown in files if shown not in loaded}
-    problems += link_problems(links, broken=broken)
+    problems += [p for p in link_problems(links, broken=broken) if p.file in checked]
+    stale = stale_translations(links, {record.id for record in links if record.file in checked})
+    problems += [item.problem() for item in stale]
     problems = sorted(set(problems), key=Problem.sort_key)
-    return CheckResult(entries=entries, problems=problems, config=config, files=len(files))
+    return CheckResult(entries=entries, problems=problems, config=config, files=len(chosen),
+                       registry=registry, stale=stale)
+
+
+def _named(path: Path, wanted: list[Path]) -> bool:
+    """The file is one of the named paths, or inside a named folder."""
+    resolved = path.resolve()
+    return any(resolved == named or named in resolved.parents for named in wanted)
+
+
+def _links_only(files: list[tuple[Path, str]]) -> list[EntryLinks]:
+    """Ids, languages and links of entries that are not being checked themselves."""
+    records = []
+    for path, shown in files:
+        entry, _ = load_entry(path, folder=path.parent.name, shown=shown)
+        if entry is not None:
+            records.append(entry_links(entry))
+    return records
 
 
 _WORKER_CHECKS: _Checks | None = None

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .options import Settings
+from .options import KB_OPTION_HELP, Settings, accept_kb_option
 
 COMMANDS: dict[str, str] = {
     "build": "kbtool.commands.build:build",
@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "gaps": "kbtool.commands.gaps:gaps",
     "index": "kbtool.commands.index:index",
     "lint-text": "kbtool.commands.lint_text:lint_text",
+    "new": "kbtool.commands.new:new",
     "preview": "kbtool.commands.preview:preview",
     "review": "kbtool.commands.review:review",
     "search": "kbtool.commands.search:search",
@@ -42,7 +43,7 @@ class KbtoolGroup(click.Group):
             return None
         module_name, attribute = target.split(":")
         command: click.Command = getattr(importlib.import_module(module_name), attribute)
-        return command
+        return accept_kb_option(command)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -72,7 +73,7 @@ class KbtoolGroup(click.Group):
     default="kb",
     show_default=True,
     metavar="DIR",
-    help="Knowledge-base folder to work on (or set KBTOOL_KB).",
+    help=KB_OPTION_HELP + " Also accepted after the command name.",
 )
 @click.version_option(__version__, prog_name="kbtool")
 @click.pass_context

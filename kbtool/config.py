@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,26 @@ class KbConfig:
     review_intervals: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_INTERVALS))
     wording: dict[str, Any] = field(default_factory=dict)
     cache_dir: str | None = None
+    specialties: dict[str, str] = field(default_factory=dict)
+    """Local specialty name (compared by `specialty_key`) -> the canonical name it stands for."""
+
+    def specialty(self, name: object) -> str | None:
+        """The canonical specialty for a name an entry or a filter uses (itself when unmapped)."""
+        if not isinstance(name, str) or not name.strip():
+            return None
+        return self.specialties.get(specialty_key(name), name.strip())
+
+    def specialty_names(self, name: str) -> set[str]:
+        """Every name that stands for the same specialty as `name` (itself included)."""
+        canonical = self.specialty(name)
+        if canonical is None:
+            return set()
+        return {name, canonical} | {local for local, target in self.specialties.items() if target == canonical}
+
+
+def specialty_key(name: str) -> str:
+    """How specialty names are compared: case, full-width forms and spacing ignored."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def load_config(kb: Path) -> tuple[KbConfig, list[Problem]]:
@@ -47,7 +68,7 @@ def load_config(kb: Path) -> tuple[KbConfig, list[Problem]]:
     if not isinstance(data, dict):
         return bad("the settings file must be a set of 'setting: value' lines")
     problems: list[Problem] = []
-    known = {"review", "wording", "cache_dir"}
+    known = {"review", "wording", "cache_dir", "specialties"}
     for key in sorted(set(data) - known):
         problems.append(Problem(shown, None, None, "warning", "config",
                                 f"unknown setting '{key}' is ignored (known: {', '.join(sorted(known))})"))
@@ -67,6 +88,8 @@ def load_config(kb: Path) -> tuple[KbConfig, list[Problem]]:
         problems.append(Problem(shown, None, None, "error", "config",
                                 "review.due_soon_days must be a number of days from 0 to 365"))
         due_soon = 30
+    specialties, specialty_problems = _specialties(data.get("specialties"), shown)
+    problems += specialty_problems
     wording = data.get("wording") or {}
     cache_dir = data.get("cache_dir")
     config = KbConfig(
@@ -74,5 +97,25 @@ def load_config(kb: Path) -> tuple[KbConfig, list[Problem]]:
         review_intervals=intervals,
         wording=wording if isinstance(wording, dict) else {},
         cache_dir=str(cache_dir) if cache_dir else None,
+        specialties=specialties,
     )
     return config, problems
+
+
+def _specialties(raw: Any, shown: str) -> tuple[dict[str, str], list[Problem]]:
+    """`specialties: {ENT: 耳鼻咽喉科, ...}`: local names -> canonical; a canonical name maps to itself."""
+    if raw is None:
+        return {}, []
+    wrong = [Problem(shown, None, None, "error", "config",
+                     "specialties: write one 'local name: canonical name' line per name, "
+                     "e.g. 'ENT: 耳鼻咽喉科'")]
+    if not isinstance(raw, dict):
+        return {}, wrong
+    mapping: dict[str, str] = {}
+    for local, canonical in raw.items():
+        if not isinstance(local, str) or not isinstance(canonical, str) or not canonical.strip():
+            return {}, wrong
+        mapping[specialty_key(canonical)] = canonical.strip()
+    for local, canonical in raw.items():
+        mapping[specialty_key(local)] = canonical.strip()
+    return mapping, []

@@ -8,8 +8,10 @@ import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from .hints import approve_hint
 from .markup import scan_markdown, scan_plain
 from .model import ENTRY_TYPES, FOLDER_TYPES, Entry, FieldPath, Problem, Severity
 
@@ -93,7 +95,7 @@ def _dates(entry: Entry, today: dt.date | None) -> list[Problem]:
     if "reviewed_on" not in review and review.get("reviewed_by"):
         problems.append(_problem(entry, ("review",), "warning", "review-incomplete",
                                  "'review.reviewed_by' is set but 'review.reviewed_on' is missing, so this "
-                                 "entry is still a draft: sign it off with 'kbtool review approve'", key=True))
+                                 f"entry is still a draft: sign it off with {approve_hint(entry.id)}", key=True))
     return problems
 
 
@@ -181,6 +183,10 @@ class EntryLinks:
     lang: str | None
     id_place: tuple[int | None, int | None]
     links: tuple[tuple[str, str, int | None, int | None], ...]  # (field, target id, line, column)
+    path: Path | None = None
+    reviewed_on: str | None = None
+    fingerprint: str | None = None
+    review_place: tuple[int | None, int | None] = (None, None)
 
 
 def entry_links(entry: Entry) -> EntryLinks:
@@ -191,7 +197,12 @@ def entry_links(entry: Entry) -> EntryLinks:
             for index, target in enumerate(targets):
                 if isinstance(target, str):
                     links.append((field_name, target, *entry.position((field_name, index))))
-    return EntryLinks(entry.id, entry.file, entry.lang, entry.position(("id",)), tuple(links))
+    review = entry.review
+    reviewed_on, stored = review.get("reviewed_on"), review.get("fingerprint")
+    return EntryLinks(entry.id, entry.file, entry.lang, entry.position(("id",)), tuple(links),
+                      path=entry.path, reviewed_on=str(reviewed_on) if reviewed_on else None,
+                      fingerprint=stored if isinstance(stored, str) else None,
+                      review_place=entry.key_position(("review",)))
 
 
 def kb_problems(entries: list[Entry]) -> list[Problem]:

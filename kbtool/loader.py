@@ -19,8 +19,8 @@ MAX_FILE_BYTES = 256 * 1024
 """Entries are a few kilobytes of text; anything over 256 KiB is refused as a likely mistake."""
 
 ENTRY_SUFFIX = ".yaml"
-RESERVED_NAMES = {"kbtool.yaml", "rules"}
-"""Names at the top of the KB that are not entries: the KB's settings file and its own wording rules."""
+RESERVED_NAMES = {"kbtool.yaml", "reviewers.yaml", "rules"}
+"""Names at the top of the KB that are not entries: its settings, its reviewer list and its wording rules."""
 
 _YamlLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -31,8 +31,34 @@ class Settings:
 
 
 def settings(ctx: click.Context) -> Settings:
-    obj = ctx.find_root().obj
-    return obj if isinstance(obj, Settings) else Settings(kb_arg=str(Path("kb")))
+    root = ctx.find_root()
+    if not isinstance(root.obj, Settings):
+        root.obj = Settings(kb_arg=str(Path("kb")))
+    return root.obj
+
+
+def _set_kb(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        settings(ctx).kb_arg = value
+
+
+KB_OPTION_HELP = "Knowledge-base folder to work on (or set KBTOOL_KB)."
+
+
+def kb_option() -> click.Option:
+    """`--kb DIR` after a command name (`kbtool check --kb kb`); it overrides one given before it."""
+    return click.Option(["--kb"], metavar="DIR", expose_value=False, callback=_set_kb,
+                        help=KB_OPTION_HELP)
+
+
+def accept_kb_option(command: click.Command) -> click.Command:
+    """Give a command (and, for a group, each of its commands) its own `--kb` option, once."""
+    if not any(param.name == "kb" for param in command.params):
+        command.params.append(kb_option())
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            accept_kb_option(sub)
+    return command
 
 
 def json_option(func: F) -> F:

@@ -40,3 +40,22 @@ def check_summary(files: int, problems: list[Problem]) -> str:
     if suggestions:
         text += f", {plural(suggestions, 'suggestion')}"
     return text
+
+
+GITHUB_LEVELS = {"error": "error", "warning": "warning", "suggestion": "notice"}
+
+
+def _github_escape(text: str, *, property: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property else text
+
+
+def github_annotation(problem: Problem) -> str:
+    """A GitHub Actions workflow command, so the problem shows on the changed line of a pull request."""
+    parts = [f"file={_github_escape(problem.file, property=True)}"]
+    if problem.line is not None:
+        parts.append(f"line={problem.line}")
+        if problem.column is not None:
+            parts.append(f"col={problem.column}")
+    parts.append(f"title={_github_escape(f'kbtool {problem.code}', property=True)}")
+    return f"::{GITHUB_LEVELS[problem.severity]} {','.join(parts)}::{_github_escape(problem.message)}"

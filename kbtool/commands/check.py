@@ -1,40 +1,73 @@
-"""`kbtool check`: every problem in the knowledge base, in one run."""
+"""`kbtool check`: every problem in the knowledge base (or in the named files), in one run."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from pathlib import Path
 
 import click
 
 from ..check import check_kb
 from ..options import json_option, settings, strict_option, today_option
-from ..report import check_summary, problem_line, to_json
+from ..report import check_summary, github_annotation, problem_line, to_json
+
+WHOLE_KB_FILES = ("kbtool.yaml", "reviewers.yaml", "rules")
+"""Files that affect every entry: naming one of them checks the whole knowledge base."""
 
 
 @click.command()
+@click.argument("paths", nargs=-1, metavar="[PATH]...",
+                type=click.Path(exists=True, path_type=Path))
 @json_option
+@click.option("--format", "output", type=click.Choice(["text", "json", "github"]), default=None,
+              help="text (default); json (same as --json); github: GitHub Actions annotations, "
+                   "so problems show on the changed lines of a pull request.")
 @strict_option
 @today_option
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
               help="Processes to check a large knowledge base with (default: one per CPU).")
 @click.pass_context
-def check(ctx: click.Context, as_json: bool, strict: bool, today: dt.date, jobs: int | None) -> None:
-    """Check every entry: schema, links between entries, review dates, unsafe markup, wording.
+def check(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, output: str | None, strict: bool,
+          today: dt.date, jobs: int | None) -> None:
+    """Check every entry, or only the entry files or folders named: schema, links between
+    entries, review dates and sign-offs, unsafe markup, wording, stale translations.
 
-    Prints one line per problem, `file:line:column: severity: message [code]`, then a summary.
-    Exit status 0 when there are no errors, 1 when there are (or warnings with --strict).
+    Named files are still compared with the whole knowledge base (ids, links, translations),
+    so this is fast enough for a pre-commit hook. Prints one line per problem,
+    `file:line:column: severity: message [code]`, then a summary. Exit status 0 when there are
+    no errors, 1 when there are (or warnings with --strict).
 
-    Example:  kbtool --kb kb check --json
+    Example:  kbtool check kb/faq/opening-hours.yaml --kb kb    (or, in CI: kbtool check --format github)
     """
     kb = settings(ctx).kb_path()
-    result = check_kb(kb, today, keep_entries=False, jobs=jobs or os.cpu_count() or 1)
+    only = _only(kb, paths) if paths else None
+    result = check_kb(kb, today, keep_entries=False, jobs=jobs or os.cpu_count() or 1, only=only)
     ok = result.ok(strict)
-    if as_json:
+    output = output or ("json" if as_json else "text")
+    if output == "json":
         click.echo(to_json({"ok": ok, "entries": result.files,
                             "problems": [p.as_dict() for p in result.problems]}))
+    elif output == "github":
+        for problem in result.problems:
+            click.echo(github_annotation(problem))
+        click.echo(check_summary(result.files, result.problems))
     else:
         for problem in result.problems:
             click.echo(problem_line(problem))
         click.echo(check_summary(result.files, result.problems))
     ctx.exit(0 if ok else 1)
+
+
+def _only(kb: Path, paths: tuple[Path, ...]) -> list[Path] | None:
+    """The paths to check, or None for the whole KB (a KB-wide file or the KB itself was named)."""
+    root = kb.resolve()
+    for path in paths:
+        resolved = path.resolve()
+        if resolved != root and root not in resolved.parents:
+            raise click.UsageError(f"'{path}' is not inside the knowledge-base folder '{kb}': name entry "
+                                   "files under it, or point at another folder with --kb DIR")
+        relative = resolved.relative_to(root).parts
+        if not relative or relative[0] in WHOLE_KB_FILES:
+            return None
+    return list(paths)

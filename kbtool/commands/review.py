@@ -22,7 +22,8 @@ def review() -> None:
 @review.command()
 @click.argument("entry_id", metavar="ID")
 @click.option("--by", "reviewers", multiple=True, required=True, metavar='"NAME (ROLE)"',
-              help="Clinician signing off, name and role. Repeat for several reviewers.")
+              help="Clinician signing off: name and role, or, when the KB has a reviewers.yaml, "
+                   "their reviewer id (or name). Repeat for several reviewers.")
 @click.option("--next-review", "next_review", metavar="YYYY-MM-DD",
               help="Date by which the entry must be reviewed again.")
 @click.option("--interval", metavar="12m",
@@ -83,17 +84,23 @@ def status(ctx: click.Context, states: tuple[str, ...], specialty: str | None, d
     Example:  kbtool review status --specialty 妇科 --due-within 60
     """
     from ..config import load_config
+    from ..consistency import entry_links
     from ..loader import load_kb
+    from ..review.drift import stale_translations
     from ..review.queue import build_queue
 
     kb = settings(ctx).kb_path()
     config, _ = load_config(kb)
     loaded = load_kb(kb)
-    queue = build_queue(loaded.entries, today, config.due_soon_days, states, specialty, due_within)
+    stale = stale_translations([entry_links(entry) for entry in loaded.entries])
+    queue = build_queue(loaded.entries, today, config, states, specialty, due_within, stale)
     if as_json:
         click.echo(to_json(queue.as_dict()))
         return
     counts = ", ".join(f"{queue.counts[state]} {state}" for state in STATE_CHOICES)
+    stale_count = len({item.id for item in stale})
+    if stale_count:
+        counts += f"; {stale_count} translation-stale"
     click.echo(f"review queue on {today}: {counts}")
     for name, per_state in queue.by_specialty.items():
         waiting = {s: n for s, n in per_state.items() if n and s != "current"}
@@ -108,6 +115,10 @@ def status(ctx: click.Context, states: tuple[str, ...], specialty: str | None, d
         click.echo(f"\n[{STATE_LABELS[item.state]}] {item.id}: {item.title}")
         click.echo(f"    {dates}")
         click.echo(f"    {item.file}")
+        if item.translation_stale:
+            stale_info = item.translation_stale
+            click.echo(f"    translation-stale: '{stale_info['partner']}' was changed and signed off again on "
+                       f"{stale_info['partner_signed_on']}: update this translation to match")
         for exception in item.wording_exceptions:
             click.echo(f"    wording exception {exception['rule']}: {exception['reason'] or '(no reason given)'}")
     if loaded.problems:
@@ -156,3 +167,37 @@ def diff(ctx: click.Context, entry_id: str, as_json: bool) -> None:
         click.echo(f"\n== {change.field} ({change.kind}) ==")
         for line in change.diff:
             click.echo(line)
+
+
+@review.command()
+@click.option("--base", default="main", show_default=True, metavar="REV",
+              help="Branch, tag or commit the change is compared with (its merge base with HEAD), "
+                   "e.g. origin/main in CI.")
+@click.option("--format", "output", type=click.Choice(["text", "markdown"]), default="text",
+              show_default=True, help="markdown: a summary to post on a pull or merge request.")
+@json_option
+@today_option
+@click.pass_context
+def report(ctx: click.Context, base: str, output: str, as_json: bool, today: dt.date) -> None:
+    """The entries changed since REV, for a pull or merge request: their review states, what
+    `kbtool check` finds in them, and what changed field by field (since sign-off, for entries
+    edited after it). Also notes sign-offs made by the author of the change in the same commit.
+
+    Exit status 1 when a changed entry has errors.
+
+    Example:  kbtool review report --base origin/main --format markdown > review-report.md
+    """
+    from ..history import HistoryError
+    from ..review.report import build_report
+    from ..review.report_render import render_markdown, render_text
+
+    kb = settings(ctx).kb_path()
+    try:
+        result = build_report(kb, base, today)
+    except HistoryError as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(to_json(result.as_dict()))
+    else:
+        click.echo(render_markdown(result) if output == "markdown" else render_text(result), nl=False)
+    ctx.exit(1 if result.counts()["error"] else 0)

@@ -101,7 +101,7 @@ def open_searcher(kb: Path) -> tuple[Any, Path, str | None]:
         raise click.ClickException(f"cannot write the search index in {cache} ({error.strerror}): "
                                    "set KBTOOL_CACHE to a writable folder") from None
     try:
-        return Searcher(cache, due_soon_days=config.due_soon_days), cache, note
+        return Searcher(cache, due_soon_days=config.due_soon_days, config=config), cache, note
     except (IndexMissing, IndexDamaged) as error:
         raise click.ClickException(str(error)) from None
 

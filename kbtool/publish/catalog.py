@@ -4,10 +4,11 @@ the groups (specialties, tags) that get their own pages. Built once, read by eve
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..config import KbConfig
 from .labels import LANGS
 from .select import Published, Selection
 from .urls import entry_url
@@ -65,6 +66,8 @@ class Catalog:
     tags: dict[str, dict[str, list[Published]]] = field(default_factory=dict)
     specialty_slugs: dict[str, dict[str, str]] = field(default_factory=dict)
     tag_slugs: dict[str, dict[str, str]] = field(default_factory=dict)
+    specialty_of: dict[str, str] = field(default_factory=dict)
+    """Entry id -> the specialty page it is listed on (one page per canonical specialty)."""
 
     def url(self, item: Published) -> str:
         return entry_url(item.lang, item.type, item.id)
@@ -79,6 +82,22 @@ def _text_list(value: object) -> list[str]:
     return sorted({item.strip() for item in value if isinstance(item, str) and item.strip()})
 
 
+def _specialty_groups(entries: list[Published], config: KbConfig) -> dict[str, list[Published]]:
+    """Entries grouped by canonical specialty, each group named by the name most of its entries
+    in this language use (so the English site says 'gynaecology' where the vocabulary says 妇科)."""
+    groups: dict[str, list[Published]] = defaultdict(list)
+    for item in entries:
+        canonical = config.specialty(item.content.get("specialty"))
+        if canonical is not None:
+            groups[canonical].append(item)
+    named = {}
+    for canonical, members in groups.items():
+        names = Counter(str(item.content["specialty"]).strip() for item in members)
+        label = min(names, key=lambda name: (-names[name], name != canonical, name))
+        named[label] = members
+    return named
+
+
 def build_catalog(selection: Selection) -> Catalog:
     """Sort and group the published entries of every language."""
     catalog = Catalog(items=selection.by_id())
@@ -88,10 +107,10 @@ def build_catalog(selection: Selection) -> Catalog:
         catalog.by_lang[lang] = entries
         specialties: dict[str, list[Published]] = defaultdict(list)
         tags: dict[str, list[Published]] = defaultdict(list)
+        for label, members in _specialty_groups(entries, selection.config).items():
+            specialties[label] = members
+            catalog.specialty_of.update({item.id: label for item in members})
         for item in entries:
-            specialty = item.content.get("specialty")
-            if isinstance(specialty, str) and specialty.strip():
-                specialties[specialty.strip()].append(item)
             for tag in _text_list(item.content.get("tags")):
                 tags[tag].append(item)
         catalog.specialties[lang] = dict(

@@ -260,7 +260,7 @@ def _sources(lang: str, sources: object) -> str:
 
 def _groups(item: Published, catalog: Catalog, here: str) -> str:
     lang, parts = item.lang, []
-    specialty = _text(item.content.get("specialty"))
+    specialty = catalog.specialty_of.get(item.id)
     if specialty and specialty in catalog.specialty_slugs[lang]:
         url = f"{lang_root(lang)}specialties/{catalog.specialty_slugs[lang][specialty]}/"
         parts.append(

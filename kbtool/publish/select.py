@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..check import CheckResult
+from ..config import KbConfig
 from ..consistency import entry_problems
+from ..hints import approve_hint
 from ..history import HistoryError, Revision
 from ..model import Entry
 from ..review.state import review_state
@@ -77,6 +79,7 @@ class LeftOut:
 class Selection:
     published: list[Published] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
+    config: KbConfig = field(default_factory=KbConfig)
 
     def by_id(self) -> dict[str, Published]:
         return {item.id: item for item in self.published}
@@ -101,7 +104,7 @@ def select_entries(
     check: CheckResult, today: dt.date, lookup: RevisionLookup, preview: bool = False
 ) -> Selection:
     """Decide, entry by entry in id order, what is published and what is left out."""
-    selection = Selection()
+    selection = Selection(config=check.config)
     for entry in sorted(check.entries, key=lambda e: (e.id, e.file)):
         outcome = _select_one(entry, check, today, lookup, preview)
         if isinstance(outcome, Published):
@@ -142,8 +145,8 @@ def _select_one(
             entry.id,
             entry.file,
             "draft",
-            "draft, never signed off: it is published once a clinician signs it off "
-            f"('kbtool review approve {entry.id}')",
+            "never signed off: it is published once a clinician signs it off: "
+            f"{approve_hint(entry.id)}",
         )
     if state == "changed":
         return _signed_off(entry, check, today, lookup)
@@ -183,7 +186,7 @@ def _signed_off(
             entry.file,
             "changed",
             f"edited since sign-off, and its signed-off version cannot be recovered ({error}): "
-            f"ask a clinician to review the change ('kbtool review approve {entry.id}')",
+            f"ask a clinician to review the change and sign it off: {approve_hint(entry.id)}",
         )
     if revision is None:
         return LeftOut(
@@ -191,7 +194,7 @@ def _signed_off(
             entry.file,
             "changed",
             "edited since sign-off, and no committed version matches the sign-off fingerprint: "
-            f"ask a clinician to review the change ('kbtool review approve {entry.id}'), "
+            f"ask a clinician to review the change and sign it off ({approve_hint(entry.id)}), "
             "and commit the file right after signing off",
         )
     merged = {

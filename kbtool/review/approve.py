@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..check import check_kb
-from ..model import Problem
+from ..check import CheckResult, check_kb
+from ..model import Entry, Problem
+from ..new import unfinished_fields
 from .signoff import SignOff, SignOffError, add_interval, parse_interval, write_signoff
 
 
@@ -42,17 +43,46 @@ def approve(kb: Path, entry_id: str, reviewers: list[str], today: dt.date,
         raise SignOffError(f"no entry with id '{entry_id}' in {kb}{hint}")
     errors = [p for p in result.problems if p.severity == "error"
               and (p.entry == entry_id or p.file == entry.file) and not _fixed_by_signoff(p)]
+    unfinished = unfinished_fields(entry.data)
+    if unfinished:
+        raise SignOffError(f"'{entry_id}' still has the starting text from 'kbtool new' in "
+                           f"{', '.join(unfinished)} ({entry.file}): write the entry first")
     if errors:
         raise ApprovalRefused(f"'{entry_id}' cannot be signed off until these errors are fixed:", errors)
+    names = _registered(names, entry, result)
     due = _next_review(entry.type or "condition", today, next_review, interval, result.config.review_intervals)
     signoff = SignOff(reviewed_by=names[0] if len(names) == 1 else names, reviewed_on=today, next_review=due)
     review = write_signoff(entry, signoff)
     return Approval(entry_id=entry_id, file=entry.file, review=review)
 
 
+def _registered(names: list[str], entry: Entry, result: CheckResult) -> list[str]:
+    """With a reviewer registry: each `--by` must name a registered reviewer, and one of them must
+    cover the entry's specialty; what is written is each reviewer's name and role."""
+    registry = result.registry
+    if registry is None:
+        return names
+    if not registry.reviewers:
+        raise SignOffError(f"{registry.file} lists no valid reviewers: run 'kbtool check' and fix it")
+    found = []
+    for name in names:
+        reviewer = registry.find(name)
+        if reviewer is None:
+            raise SignOffError(f"'{name}' is not in {registry.file}: sign off with a registered reviewer's id "
+                               f"({registry.ids()}), or ask whoever keeps that list to add them")
+        found.append(reviewer)
+    specialty = result.config.specialty(entry.data.get("specialty"))
+    if not any(reviewer.covers(specialty, result.config) for reviewer in found):
+        who = ", ".join(f"{r.id} ({'/'.join(r.specialties)})" for r in found)
+        raise SignOffError(f"'{entry.id}' is a {specialty} entry, outside the specialties of {who}: "
+                           f"it needs a {specialty} reviewer; nothing was changed")
+    return [reviewer.signature for reviewer in found]
+
+
 def _fixed_by_signoff(problem: Problem) -> bool:
     """Problems in the review block itself are replaced by the sign-off being written."""
-    return problem.code in {"review-incomplete", "review-date", "changed", "overdue"} or (
+    return problem.code in {"review-incomplete", "review-date", "changed", "overdue", "reviewer-unknown",
+                            "reviewer-specialty"} or (
         problem.code == "schema" and problem.message.startswith("'review"))
 
 

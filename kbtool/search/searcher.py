@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 from typing import Any, Self
 
+from ..config import KbConfig
 from .index import META, WHOOSH_DIR
 from .lexicon import load_lexicon
 from .query import QueryAnalyzer
@@ -67,14 +68,15 @@ class _Generation:
         with self._lock:
             if key in self._filters:
                 return self._filters[key]
-        kind, lang, specialty, include_drafts = key
-        wanted = [(name, value) for name, value in
-                  (("type", kind), ("lang", lang), ("specialty", specialty)) if value is not None]
+        kind, lang, specialties, include_drafts = key
+        wanted = [(name, (value,)) for name, value in (("type", kind), ("lang", lang)) if value is not None]
+        if specialties is not None:
+            wanted.append(("specialty", specialties))  # any of the names for one specialty
         if not include_drafts:
-            wanted.append(("reviewed", "yes"))
+            wanted.append(("reviewed", ("yes",)))
         docs: frozenset[int] | None = None
-        for name, value in wanted:
-            found = self.scores.docs(self.reader(), name, value)
+        for name, values in wanted:
+            found = frozenset().union(*(self.scores.docs(self.reader(), name, value) for value in values))
             docs = found if docs is None else docs & found
         with self._lock:
             self._filters[key] = docs
@@ -114,9 +116,11 @@ class _Generation:
 class Searcher:
     """Searches the index in a cache folder; create once and reuse (it stays warm)."""
 
-    def __init__(self, cache_dir: Path, *, due_soon_days: int = 30) -> None:
+    def __init__(self, cache_dir: Path, *, due_soon_days: int = 30,
+                 config: KbConfig | None = None) -> None:
         self.store = IndexStore.in_cache(cache_dir)
         self.due_soon_days = due_soon_days
+        self.vocabulary = config or KbConfig()  # for --specialty: every name of one specialty
         self._lock = threading.Lock()
         self._generation: _Generation | None = None
         self._stamp: tuple[int, int] | None = None
@@ -197,7 +201,9 @@ class Searcher:
 
         reader = generation.reader()
         plan = generation.analyzer.plan(query, reader)
-        key = (kind, lang, specialty_key(specialty) if specialty else None, include_drafts)
+        names = self.vocabulary.specialty_names(specialty) if specialty else None
+        key = (kind, lang, tuple(sorted({specialty_key(name) for name in names})) if names else None,
+               include_drafts)
         language = generation.scores.docs(reader, "lang", plan.lang_hint) if plan.lang_hint else frozenset()
         ranked = rank(reader, generation.scores, plan, limit=limit, allowed=generation.allowed(key),
                       language_docs=language)

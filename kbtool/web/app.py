@@ -140,7 +140,7 @@ def _entry(live: LiveKb, entry_id: str) -> dict[str, Any] | None:
     if entry is None:
         return None
     return entry_view(entry, snapshot.entries, live.today(), live.due_soon_days,
-                      snapshot.errors.get(entry_id, 0))
+                      snapshot.errors.get(entry_id, 0), snapshot.stale.get(entry_id))
 
 
 def _record_gap(gap_log: Path, query: str) -> None:

@@ -29,7 +29,7 @@ def _strings(value: Any) -> list[str]:
 
 
 def entry_view(entry: Entry, entries: dict[str, Entry], today: dt.date, due_soon_days: int,
-               errors: int = 0) -> dict[str, Any]:
+               errors: int = 0, stale_against: str | None = None) -> dict[str, Any]:
     """Everything about the entry for staff, with the body as sanitised HTML (`body_html`)."""
     data = entry.data
     review = entry.review
@@ -64,4 +64,6 @@ def entry_view(entry: Entry, entries: dict[str, Entry], today: dt.date, due_soon
         "next_review": str(review.get("next_review")) if review.get("next_review") else None,
         "file": entry.file,
         "errors": errors,
+        "translation_stale": ({"id": stale_against, "title": entries[stale_against].title}
+                              if stale_against in entries else None),
     }

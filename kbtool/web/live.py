@@ -10,11 +10,12 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..check import check_kb
+from ..config import load_config
 from ..model import Entry
 
 log = logging.getLogger("kbtool.web")
@@ -29,6 +30,8 @@ class Snapshot:
     entries: dict[str, Entry]
     errors: dict[str, int]
     signature: tuple[tuple[str, int, int], ...]
+    stale: dict[str, str] = field(default_factory=dict)
+    """Entry id -> its translation whose signed-off content changed after this entry's sign-off."""
 
 
 def kb_signature(kb: Path) -> tuple[tuple[str, int, int], ...]:
@@ -73,7 +76,7 @@ class LiveKb:
         self.repairs = 0
         ensure_index(kb, cache_dir)
         self.snapshot = self._load()
-        self.searcher = Searcher(cache_dir, due_soon_days=due_soon_days)
+        self.searcher = Searcher(cache_dir, due_soon_days=due_soon_days, config=load_config(kb)[0])
 
     def _load(self) -> Snapshot:
         signature = kb_signature(self.kb)
@@ -82,8 +85,9 @@ class LiveKb:
         for problem in result.problems:
             if problem.severity == "error" and problem.entry:
                 errors[problem.entry] = errors.get(problem.entry, 0) + 1
+        stale = {item.id: item.partner for item in result.stale}
         return Snapshot(entries={entry.id: entry for entry in result.entries}, errors=errors,
-                        signature=signature)
+                        signature=signature, stale=stale)
 
     def refresh(self) -> bool:
         """Re-index and reload if any file changed; the old snapshot serves until the new one is whole."""
