@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import shlex
+from pathlib import Path
+
 import click
 
+from ..hints import approve_command
 from ..model import ENTRY_TYPES
 from ..options import settings
 
@@ -34,7 +38,9 @@ def new(ctx: click.Context, kind: str, entry_id: str, lang: str, title: str | No
     except NewEntryError as error:
         raise click.ClickException(str(error)) from None
     shown = display_path(created.path)
+    kb_arg = settings(ctx).kb_arg
+    where = "" if Path(kb_arg) == Path("kb") else f" --kb {shlex.quote(kb_arg)}"
     click.echo(f"created {shown} (a draft)")
     click.echo("next: replace the text in brackets, then run")
-    click.echo(f"  kbtool check {shown}")
-    click.echo(f"and ask a clinician to sign it off: kbtool review approve {entry_id} --by \"NAME (ROLE)\"")
+    click.echo(f"  kbtool check {shlex.quote(shown)}{where}")
+    click.echo(f"and ask a clinician to sign it off: {approve_command(entry_id)}{where}")

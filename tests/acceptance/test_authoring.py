@@ -133,6 +133,11 @@ def test_kb_option_before_or_after_the_command(tmp_path: Path, cli: Callable[...
         assert result.exit_code == 0 and "checked 1 entry" in result.output, (args, result.output)
     status = cli("review", "status", "--kb", "content", "--json")
     assert status.exit_code == 0 and '"flu"' in status.output
+    created = cli("new", "faq", "hours", "--kb", "content")
+    printed = re.findall(r"(kbtool (?:check|review approve) .*)$", created.output, re.M)
+    assert len(printed) == 2 and all(line.endswith("--kb content") for line in printed), created.output
+    checked = run_printed(cli, printed[0])
+    assert checked.exit_code == 0 and "checked 1 entry" in checked.output
     assert cli("check").exit_code == 2  # no ./kb here
 
 
