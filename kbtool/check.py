@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from .config import KbConfig, load_config
 from .consistency import EntryLinks, entry_links, entry_problems, link_problems
 from .hints import approve_hint
 from .lint import Rule, WordingConfig, lint_entry, load_rules
-from .loader import entry_files, load_entry
+from .loader import entry_files, load_entry, read_fields
 from .model import Entry, Problem
 from .review.drift import StaleTranslation, stale_translations
 from .review.state import review_state
@@ -101,11 +102,12 @@ def check_kb(kb: Path, today: dt.date, *, keep_entries: bool = True, jobs: int =
     problems += rule_problems
     checks = _Checks(today, config, rules, WordingConfig.from_mapping(config.wording), registry)
     files, walk_problems = entry_files(kb)
-    chosen, others = files, []
+    chosen, others = files, list[tuple[Path, str]]()
     if only is not None:
-        wanted = [path.resolve() for path in only]
-        chosen = [item for item in files if _named(item[0], wanted)]
-        others = [item for item in files if not _named(item[0], wanted)]
+        wanted = [os.path.abspath(path) for path in only]
+        chosen, others = [], []
+        for item in files:
+            (chosen if _named(item[0], wanted) else others).append(item)
         walk_problems = [p for p in walk_problems if _named(Path(p.file), wanted)]
     problems += walk_problems
     entries: list[Entry] = []
@@ -134,19 +136,23 @@ def check_kb(kb: Path, today: dt.date, *, keep_entries: bool = True, jobs: int =
                        registry=registry, stale=stale)
 
 
-def _named(path: Path, wanted: list[Path]) -> bool:
+def _named(path: Path, wanted: list[str]) -> bool:
     """The file is one of the named paths, or inside a named folder."""
-    resolved = path.resolve()
-    return any(resolved == named or named in resolved.parents for named in wanted)
+    absolute = os.path.abspath(path)
+    return any(absolute == named or absolute.startswith(named.rstrip(os.sep) + os.sep) for named in wanted)
+
+
+LINK_FIELDS = frozenset({"id", "lang", "related", "translations", "review"})
 
 
 def _links_only(files: list[tuple[Path, str]]) -> list[EntryLinks]:
-    """Ids, languages and links of entries that are not being checked themselves."""
+    """Ids, languages, links and sign-offs of the entries not being checked themselves: read
+    quickly, without positions (nothing is reported in them); an unreadable one keeps its file name as id."""
     records = []
     for path, shown in files:
-        entry, _ = load_entry(path, folder=path.parent.name, shown=shown)
-        if entry is not None:
-            records.append(entry_links(entry))
+        data = read_fields(path, LINK_FIELDS)
+        entry = Entry(path=path, file=shown, folder=path.parent.name, data=data or {"id": path.stem}, source="")
+        records.append(entry_links(entry))
     return records
 
 

@@ -259,6 +259,30 @@ def parse_entry(raw: bytes, shown: str, stem: str) -> tuple[tuple[str, dict[str,
     return (text, data, builder), []
 
 
+def read_fields(path: Path, names: frozenset[str]) -> dict[str, Any] | None:
+    """Only the named top-level fields of an entry file, without checks (fast: the rest of the
+    file is parsed but never turned into data), or None when the file cannot be read."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        text, failure = decode(path.read_bytes())
+        if failure is not None:
+            return None
+        loader = _EntryLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+        if not isinstance(node, yaml.MappingNode):
+            return None
+        builder = _Builder(str(path), path.stem, track_aliases="&" in text)
+        data = {key.value: builder.build(value, (key.value,)) for key, value in node.value
+                if isinstance(key, yaml.ScalarNode) and key.value in names}
+    except (OSError, yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+        return None
+    return None if builder.alias_found else data
+
+
 def decode(raw: bytes) -> tuple[str, tuple[int, str] | None]:
     """Decode UTF-8 (a byte-order mark is accepted and dropped); on failure say where and how to fix it."""
     try:

@@ -47,14 +47,18 @@ def stale_translations(records: Iterable[EntryLinks], wanted: set[str] | None = 
     """Entries (those in `wanted`, or all) whose translation partner's signed-off content
     changed after they were signed off. Needs git history; without it nothing is reported."""
     by_id = {record.id: record for record in records}
-    found: list[StaleTranslation] = []
+    pairs: dict[str, set[str]] = {}  # both directions: a link from either side makes a pair
     for record in by_id.values():
-        if wanted is not None and record.id not in wanted:
+        for name, target, *_ in record.links:
+            if name == "translations" and target != record.id:
+                pairs.setdefault(record.id, set()).add(target)
+                pairs.setdefault(target, set()).add(record.id)
+    found: list[StaleTranslation] = []
+    for entry_id, partners in sorted(pairs.items()):
+        if entry_id not in by_id or (wanted is not None and entry_id not in wanted):
             continue
-        partners = {target for name, target, *_ in record.links if name == "translations"}
-        partners |= {other.id for other in by_id.values()
-                     if any(name == "translations" and target == record.id for name, target, *_ in other.links)}
-        for partner_id in sorted(partners - {record.id}):
+        record = by_id[entry_id]
+        for partner_id in sorted(partners):
             partner = by_id.get(partner_id)
             stale = _stale(record, partner, lookup, history) if partner is not None else None
             if stale is not None:

@@ -134,7 +134,7 @@ def test_kb_option_before_or_after_the_command(tmp_path: Path, cli: Callable[...
     status = cli("review", "status", "--kb", "content", "--json")
     assert status.exit_code == 0 and '"flu"' in status.output
     created = cli("new", "faq", "hours", "--kb", "content")
-    printed = re.findall(r"(kbtool (?:check|review approve) .*)$", created.output, re.M)
+    printed = re.findall(r"(kbtool (?:check|review approve) .*)$", created.output, re.MULTILINE)
     assert len(printed) == 2 and all(line.endswith("--kb content") for line in printed), created.output
     checked = run_printed(cli, printed[0])
     assert checked.exit_code == 0 and "checked 1 entry" in checked.output
@@ -207,3 +207,13 @@ def test_pre_commit_hook_definition_runs_kbtool_check_on_changed_entries(
     assert result.exit_code == 1 and "kb/faq/bad.yaml" in result.output and "checked 2 entries" in result.output
     clean = cli(*entry[1:], "kb/conditions/good.yaml")
     assert clean.exit_code == 0
+
+
+def test_check_named_file_next_to_a_broken_one(kb: Path, cli: Callable[..., Result]) -> None:
+    write_entry(kb, entry_data("a", related=["broken"], translations=["a-en"]))
+    write_raw(kb, "conditions/broken.yaml", "id: broken\ntitle: [unclosed\n")
+    write_raw(kb, "conditions/a-en.yaml", "id: a-en\nlang: en\nbody: 'A&E &anchor x'\nsummary: *anchor\n")
+    result = cli("check", "kb/conditions/a.yaml", "--today", TODAY)
+    assert result.exit_code == 0, result.output  # the others' own errors are theirs to report
+    assert "checked 1 entry: 0 errors, 0 warnings" in result.output
+    assert cli("check", "--today", TODAY).exit_code == 1
