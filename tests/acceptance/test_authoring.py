@@ -217,3 +217,14 @@ def test_check_named_file_next_to_a_broken_one(kb: Path, cli: Callable[..., Resu
     assert result.exit_code == 0, result.output  # the others' own errors are theirs to report
     assert "checked 1 entry: 0 errors, 0 warnings" in result.output
     assert cli("check", "--today", TODAY).exit_code == 1
+
+
+def test_readme_documents_every_command() -> None:
+    from kbtool.cli import COMMANDS, main
+
+    table = README[README.index("## Commands"):README.index("### Staff app")]
+    names = [name for name in COMMANDS if name != "review"]
+    review = main.get_command(None, "review")  # type: ignore[arg-type]
+    names += [f"review {sub}" for sub in review.commands]  # type: ignore[attr-defined]
+    missing = [name for name in names if f"| `kbtool {name}" not in table]
+    assert not missing, f"commands missing from the README's table: {missing}"
