@@ -125,7 +125,7 @@ def check_kb(kb: Path, today: dt.date, *, keep_entries: bool = True, jobs: int =
                 links.append(entry_links(entry))
                 entries.append(entry)
     checked = {record.file for record in links}
-    links += _links_only(others)
+    links += _links_only(others, kb)
     loaded = {record.file for record in links}
     broken = {path.stem: shown for path, shown in files if shown not in loaded}
     problems += [p for p in link_problems(links, broken=broken) if p.file in checked]
@@ -145,14 +145,15 @@ def _named(path: Path, wanted: list[str]) -> bool:
 LINK_FIELDS = frozenset({"id", "lang", "related", "translations", "review"})
 
 
-def _links_only(files: list[tuple[Path, str]]) -> list[EntryLinks]:
-    """Ids, languages, links and sign-offs of the entries not being checked themselves: read
-    quickly, without positions (nothing is reported in them); an unreadable one keeps its file name as id."""
+def _links_only(files: list[tuple[Path, str]], root: Path) -> list[EntryLinks]:
+    """Ids, languages, links and sign-offs of the readable entries not being checked themselves,
+    read quickly and without positions (nothing is reported in them)."""
     records = []
     for path, shown in files:
-        data = read_fields(path, LINK_FIELDS)
-        entry = Entry(path=path, file=shown, folder=path.parent.name, data=data or {"id": path.stem}, source="")
-        records.append(entry_links(entry))
+        data = read_fields(path, LINK_FIELDS, root)
+        if data is not None:
+            entry = Entry(path=path, file=shown, folder=path.parent.name, data=data, source="")
+            records.append(entry_links(entry))
     return records
 
 

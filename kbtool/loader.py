@@ -259,15 +259,14 @@ def parse_entry(raw: bytes, shown: str, stem: str) -> tuple[tuple[str, dict[str,
     return (text, data, builder), []
 
 
-def read_fields(path: Path, names: frozenset[str]) -> dict[str, Any] | None:
+def read_fields(path: Path, names: frozenset[str], root: Path | None = None) -> dict[str, Any] | None:
     """Only the named top-level fields of an entry file, without checks (fast: the rest of the
-    file is parsed but never turned into data), or None when the file cannot be read."""
+    file is parsed but never turned into data), or None when the file would not load."""
+    raw, problem = read_entry_bytes(path, root)
+    text, failure = decode(raw) if problem is None else ("", (0, ""))
+    if failure is not None:
+        return None
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None
-        text, failure = decode(path.read_bytes())
-        if failure is not None:
-            return None
         loader = _EntryLoader(text)
         try:
             node = loader.get_single_node()
@@ -278,9 +277,9 @@ def read_fields(path: Path, names: frozenset[str]) -> dict[str, Any] | None:
         builder = _Builder(str(path), path.stem, track_aliases="&" in text)
         data = {key.value: builder.build(value, (key.value,)) for key, value in node.value
                 if isinstance(key, yaml.ScalarNode) and key.value in names}
-    except (OSError, yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
         return None
-    return None if builder.alias_found else data
+    return None if builder.alias_found or builder.problems else data
 
 
 def decode(raw: bytes) -> tuple[str, tuple[int, str] | None]:

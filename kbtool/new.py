@@ -17,7 +17,7 @@ STARTING_TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "question": "(在这里写患者会怎样问这个问题)",
         "summary": "(在这里用一到三句话写简短回答,工作人员可以在电话里直接读给患者听。)",
-        "body": "## 常见表现\n\n(在这里写给患者看的正文,用 Markdown:## 小标题,- 列表。)\n",
+        "body": "## 常见表现\n\n(请把这一行换成正文。可用 Markdown:## 小标题,- 列表。)\n",
     },
     "en": {
         "question": "(Write the question the way a patient would ask it.)",

@@ -41,8 +41,8 @@ def render_markdown(report: ReviewReport) -> str:
     if report.entries:
         out += ["| entry | change | review state | signed off by | problems |", "|---|---|---|---|---|"]
         for entry in report.entries:
-            problems = f"{plural(entry.errors, 'error')}, {plural(len(entry.problems) - entry.errors, 'other')}" \
-                if entry.problems else "none"
+            problems = ", ".join(plural(n, severity) for severity in ("error", "warning", "suggestion")
+                                 if (n := sum(1 for p in entry.problems if p.severity == severity))) or "none"
             signed = _md("; ".join(entry.reviewed_by)) + (f" on {entry.reviewed_on}" if entry.reviewed_on else "")
             out.append(f"| `{entry.id}` {_md(entry.title)} | {entry.status} | {_state(entry)} | "
                        f"{signed or '—'} | {problems} |")
