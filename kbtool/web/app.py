@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from .access import Access
 from .entries import entry_view
 from .live import MAX_QUERY_CHARS, LiveKb
 from .messages import messages_for
@@ -29,15 +31,22 @@ def error_body(status: int, code: str, message: str) -> dict[str, Any]:
     return {"error": {"status": status, "code": code, "message": message}}
 
 
-def create_app(live: LiveKb, gap_log: Path | None = None) -> Flask:
+def create_app(live: LiveKb, gap_log: Path | None = None, access: Access | None = None,
+               throttle: Any = None) -> Flask:
+    """The staff app; with `access` that requires sign-in, every route but login and health is closed."""
+    from . import signin
+
     here = Path(__file__).parent
     app = Flask(__name__, template_folder=str(here / "templates"), static_folder=str(here / "static"),
                 static_url_path="/static")
+    app.extensions["kbtool_live"] = live
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     def lang() -> str:
         return "en" if request.args.get("lang") == "en" else "zh"
+
+    signin.install(app, access or Access(), throttle)
 
     @app.after_request
     def security_headers(response: Response) -> Response:
@@ -57,7 +66,7 @@ def create_app(live: LiveKb, gap_log: Path | None = None) -> Flask:
     def http_error(error: HTTPException) -> Any:
         status = error.code or 500
         code = {404: "not-found", 405: "method-not-allowed"}.get(status, "http-error")
-        message = {404: "no such page or endpoint", 405: "this endpoint only answers GET requests"}.get(
+        message = {404: "no such page or endpoint", 405: "this endpoint does not take this kind of request"}.get(
             status, error.description or "request failed")
         if request.path.startswith("/api/"):
             return jsonify(error_body(status, code, message)), status
@@ -105,8 +114,10 @@ def create_app(live: LiveKb, gap_log: Path | None = None) -> Flask:
 
     @app.get("/api/health")
     def api_health() -> Response:
-        return jsonify({"ok": live.last_error is None, "entries": len(live.snapshot.entries),
-                        "index": live.searcher.generation, "reloads": live.reloads,
+        snapshot = live.snapshot
+        return jsonify({"ok": live.last_error is None, "ready": bool(live.searcher.generation),
+                        "commit": snapshot.commit, "entries": len(snapshot.entries),
+                        "index": live.searcher.generation, "worker": os.getpid(), "reloads": live.reloads,
                         "cache_hits": live.cache_hits,
                         "last_error": live.last_error})
 

@@ -29,6 +29,21 @@ class Snapshot:
     entries: dict[str, Entry]
     errors: dict[str, int]
     signature: tuple[tuple[str, int, int], ...]
+    commit: str | None = None
+    """The git commit the KB folder is checked out at (None outside git)."""
+
+
+def git_commit(kb: Path) -> str | None:
+    """HEAD of the git checkout holding the KB, so replicas can show they serve the same content."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=kb, capture_output=True, timeout=10,
+                              check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    text = done.stdout.decode("ascii", "replace").strip()
+    return text if done.returncode == 0 and text else None
 
 
 def kb_signature(kb: Path) -> tuple[tuple[str, int, int], ...]:
@@ -82,7 +97,7 @@ class LiveKb:
             if problem.severity == "error" and problem.entry:
                 errors[problem.entry] = errors.get(problem.entry, 0) + 1
         return Snapshot(entries={entry.id: entry for entry in result.entries}, errors=errors,
-                        signature=signature)
+                        signature=signature, commit=git_commit(self.kb))
 
     def refresh(self) -> bool:
         """Re-index and reload if any file changed; the old snapshot serves until the new one is whole."""

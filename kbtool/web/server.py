@@ -1,12 +1,15 @@
-"""Run the staff app on waitress, a production WSGI server, with the KB watched live."""
+"""Run the staff app: several gunicorn worker processes on Linux (each with its own warm
+searcher over the one shared on-disk index), or waitress threads in one process elsewhere."""
 
 from __future__ import annotations
 
 import ipaddress
 import logging
+import os
 import socket
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
@@ -25,20 +28,87 @@ def is_loopback(host: str) -> bool:
             return False
 
 
-def serve(app: object, host: str, port: int, threads: int = 8,
-          on_ready: Callable[[], None] | None = None) -> None:
-    """Serve until interrupted. waitress answers many concurrent requests on a thread pool."""
+def default_workers() -> int:
+    """One worker process per core (searching is CPU-bound), at most 8."""
+    return max(1, min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+def gunicorn_available() -> bool:
+    try:
+        import fcntl  # noqa: F401 - gunicorn needs POSIX
+        import gunicorn  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise OSError now if the address cannot be listened on, so the message is ours."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host.strip("[]"), port))
+
+
+def serve(make_app: Callable[[], Any], host: str, port: int, *, threads: int = 8, workers: int = 1,
+          trusted_proxies: tuple[str, ...] = (), on_ready: Callable[[str], None] | None = None,
+          on_exit: Callable[[Any], None] | None = None) -> None:
+    """Serve until interrupted. `make_app` is called once in each worker process, after the fork,
+    so every worker opens its own searcher; `on_ready` gets the server's name."""
+    check_port(host, port)
+    if workers > 1 and gunicorn_available():
+        _gunicorn(make_app, host, port, threads, workers, trusted_proxies, on_ready, on_exit)
+        return
     from waitress.server import create_server
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    app = make_app()
     server = create_server(app, host=host, port=port, threads=threads, ident="kbtool",
-                           connection_limit=200, channel_timeout=30)
+                           connection_limit=200, channel_timeout=30,
+                           clear_untrusted_proxy_headers=False)  # the app decides whom to trust
     if on_ready is not None:
-        on_ready()
+        on_ready(f"waitress, 1 process x {threads} threads")
     try:
         server.run()
     finally:
         server.close()
+        if on_exit is not None:
+            on_exit(app)
+
+
+def _gunicorn(make_app: Callable[[], Any], host: str, port: int, threads: int, workers: int,
+              trusted_proxies: tuple[str, ...], on_ready: Callable[[str], None] | None, on_exit: Callable[[Any], None] | None) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    bind = f"[{host.strip('[]')}]:{port}" if ":" in host else f"{host}:{port}"
+    apps: list[Any] = []
+
+    def when_ready(_server: Any) -> None:
+        if on_ready is not None:
+            on_ready(f"gunicorn, {workers} processes x {threads} threads")
+
+    def worker_exit(_server: Any, _worker: Any) -> None:
+        if on_exit is not None:
+            for app in apps:
+                on_exit(app)
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            settings = {"bind": [bind], "workers": workers, "worker_class": "gthread", "threads": threads,
+                        "timeout": 60, "graceful_timeout": 10, "keepalive": 5, "loglevel": "warning",
+                        "accesslog": None, "proc_name": "kbtool-serve", "when_ready": when_ready,
+                        "worker_exit": worker_exit, "backlog": 1024}
+            if trusted_proxies:  # X-Forwarded-Proto: https counts only from these
+                settings["forwarded_allow_ips"] = ",".join(trusted_proxies)
+            for key, value in settings.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            app = make_app()
+            apps.append(app)
+            return app
+
+    Server().run()
 
 
 def gap_log_path(cache_dir: Path) -> Path:
