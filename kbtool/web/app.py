@@ -83,8 +83,9 @@ def create_app(live: LiveKb, gap_log: Path | None = None, access: Access | None 
 
     @app.get("/")
     def index() -> str:
-        return render_template("index.html", t=messages_for(lang()), lang=lang(),
-                               max_query=MAX_QUERY_CHARS)
+        query = request.args.get("q", "")[:MAX_QUERY_CHARS]  # a deep link: /?q=红眼病[&open=1]
+        return render_template("index.html", t=messages_for(lang()), lang=lang(), max_query=MAX_QUERY_CHARS,
+                               query=query, open_first=bool(query) and request.args.get("open") == "1")
 
     @app.get("/entries/<entry_id>")
     def entry_page(entry_id: str) -> Any:
