@@ -36,6 +36,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int | None, threads
     """
     from ..config import load_config
     from ..search import cache_dir_for, ensure_index
+    from ..web.indexer import start as start_indexer
     from ..web.server import default_workers, is_loopback
     from ..web.server import serve as run_server
 
@@ -52,7 +53,8 @@ def serve(ctx: click.Context, host: str, port: int, workers: int | None, threads
                    "Ctrl+C to stop)")
 
     try:
-        run_server(lambda: staff_app(kb, cache_dir, config.due_soon_days, cache_size, access), host, port,
+        run_server(lambda builds: staff_app(kb, cache_dir, config.due_soon_days, cache_size, access, builds),
+                   host, port, indexer=lambda: start_indexer(kb, cache_dir),
                    threads=threads, workers=workers or default_workers(), on_ready=ready,
                    trusted_proxies=tuple(str(network) for network in access.trusted_proxies),
                    on_exit=lambda app: app.extensions["kbtool_live"].stop())
@@ -75,12 +77,13 @@ def staff_access(kb: Path, staff_settings: dict[str, Any], loopback: bool) -> An
     return access
 
 
-def staff_app(kb: Path, cache_dir: Path, due_soon_days: int, cache_size: int, access: Any) -> Any:
+def staff_app(kb: Path, cache_dir: Path, due_soon_days: int, cache_size: int, access: Any,
+              builds_index: bool = True) -> Any:
     """One worker's app: its own live view of the KB and searcher, watching for changes."""
     from ..web.app import create_app
     from ..web.live import LiveKb
     from ..web.server import gap_log_path
 
-    live = LiveKb(kb, cache_dir, due_soon_days=due_soon_days, cache_size=cache_size)
+    live = LiveKb(kb, cache_dir, due_soon_days=due_soon_days, cache_size=cache_size, builds_index=builds_index)
     live.start()
     return create_app(live, gap_log=gap_log_path(cache_dir), access=access)

@@ -64,17 +64,21 @@ def kb_signature(kb: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 class LiveKb:
-    """Owns the searcher and the entry snapshot; `start()` runs the watcher thread."""
+    """Owns the searcher and the entry snapshot; `start()` runs the watcher thread.
+
+    With `builds_index` (one process serving) the watcher also updates the index; several worker
+    processes instead leave that to one indexer process (see `server`) and only follow it."""
 
     def __init__(self, kb: Path, cache_dir: Path, *, due_soon_days: int = 30,
                  today: Callable[[], dt.date] = dt.date.today, poll_seconds: float = 2.0,
-                 cache_size: int = 2048) -> None:
+                 cache_size: int = 2048, builds_index: bool = True) -> None:
         from ..search import Searcher, ensure_index
 
         self.kb, self.cache_dir = kb, cache_dir
         self.due_soon_days = due_soon_days
         self.today = today
         self.poll_seconds = poll_seconds
+        self.builds_index = builds_index
         self._ensure_index = ensure_index
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -85,8 +89,11 @@ class LiveKb:
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.last_error: str | None = None
-        ensure_index(kb, cache_dir)
-        self.snapshot = self._load()
+        if builds_index:
+            ensure_index(kb, cache_dir)
+        self._snapshot = self._load()
+        self._seen = self._snapshot.signature
+        self._stale = False
         self.searcher = Searcher(cache_dir, due_soon_days=due_soon_days)
 
     def _load(self) -> Snapshot:
@@ -99,16 +106,35 @@ class LiveKb:
         return Snapshot(entries={entry.id: entry for entry in result.entries}, errors=errors,
                         signature=signature, commit=git_commit(self.kb))
 
+    @property
+    def snapshot(self) -> Snapshot:
+        """The entries as on disk, re-checked on first use after a change rather than in the
+        background: checking the whole KB takes CPU that searches in this process would wait for."""
+        if self._stale:
+            with self._lock:
+                if self._stale:
+                    self._stale = False
+                    try:
+                        self._snapshot = self._load()  # one reference assignment: old or new, never half
+                    except Exception as error:  # noqa: BLE001 - keep showing the last good entries
+                        self.last_error = f"{type(error).__name__}: {error}"
+                        log.warning("could not reload the entries, still showing the previous ones: %s", error)
+        return self._snapshot
+
     def refresh(self) -> bool:
-        """Re-index and reload if any file changed; the old snapshot serves until the new one is whole."""
+        """Notice changed files: update the index (if this process builds it), mark the entries for
+        reloading, and move the searcher to the newest index generation."""
         with self._lock:
-            if kb_signature(self.kb) == self.snapshot.signature:
-                return False
-            self._ensure_index(self.kb, self.cache_dir)
-            self.snapshot = self._load()  # one reference assignment: readers see old or new, never half
-            self.searcher.refresh()
-            self.reloads += 1
-            return True
+            signature = kb_signature(self.kb)
+            changed = signature != self._seen
+            if changed:
+                if self.builds_index:
+                    self._ensure_index(self.kb, self.cache_dir)
+                self._seen = signature
+                self._stale = True
+                self.reloads += 1
+        self.searcher.refresh()  # also follows an index swapped by another process
+        return changed
 
     def _watch(self) -> None:
         while not self._stop.wait(self.poll_seconds):

@@ -50,19 +50,28 @@ def check_port(host: str, port: int) -> None:
         probe.bind((host.strip("[]"), port))
 
 
-def serve(make_app: Callable[[], Any], host: str, port: int, *, threads: int = 8, workers: int = 1,
-          trusted_proxies: tuple[str, ...] = (), on_ready: Callable[[str], None] | None = None,
+def serve(make_app: Callable[[bool], Any], host: str, port: int, *, threads: int = 8, workers: int = 1,
+          trusted_proxies: tuple[str, ...] = (), indexer: Callable[[], Any] | None = None,
+          on_ready: Callable[[str], None] | None = None,
           on_exit: Callable[[Any], None] | None = None) -> None:
-    """Serve until interrupted. `make_app` is called once in each worker process, after the fork,
-    so every worker opens its own searcher; `on_ready` gets the server's name."""
+    """Serve until interrupted. `make_app(builds_index)` is called once in each worker process,
+    after the fork, so every worker opens its own searcher. With several workers, `indexer()`
+    starts the one process that updates the index and workers only follow it; alone, the
+    process updates the index itself. `on_ready` gets the server's description."""
     check_port(host, port)
     if workers > 1 and gunicorn_available():
-        _gunicorn(make_app, host, port, threads, workers, trusted_proxies, on_ready, on_exit)
+        process = indexer() if indexer is not None else None
+        try:
+            _gunicorn(lambda: make_app(False), host, port, threads, workers, trusted_proxies, on_ready, on_exit)
+        finally:
+            if process is not None:
+                process.terminate()
+                process.wait(10)
         return
     from waitress.server import create_server
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    app = make_app()
+    app = make_app(True)
     server = create_server(app, host=host, port=port, threads=threads, ident="kbtool",
                            connection_limit=200, channel_timeout=30,
                            clear_untrusted_proxy_headers=False)  # the app decides whom to trust
@@ -94,8 +103,11 @@ def _gunicorn(make_app: Callable[[], Any], host: str, port: int, threads: int, w
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
+            # keepalive 0: gthread parks kept-alive connections in a poll loop, which measured a
+            # p95 of 260 ms at 200 searches/s against 5 ms without (benchmarks/serve_load.py).
+            # nginx in front keeps its own connections to browsers alive.
             settings = {"bind": [bind], "workers": workers, "worker_class": "gthread", "threads": threads,
-                        "timeout": 60, "graceful_timeout": 10, "keepalive": 5, "loglevel": "warning",
+                        "timeout": 60, "graceful_timeout": 10, "keepalive": 0, "loglevel": "warning",
                         "accesslog": None, "proc_name": "kbtool-serve", "when_ready": when_ready,
                         "worker_exit": worker_exit, "backlog": 1024}
             if trusted_proxies:  # X-Forwarded-Proto: https counts only from these
