@@ -82,6 +82,7 @@ class AccountsCache:
 def install(app: Flask, access: Access, throttle: Throttle | None = None) -> None:
     """Require a signed-in user on every route but the login page, /api/health and static files."""
     if not access.required:
+        _refuse_proxied(app)
         return
     throttle = throttle or Throttle()
     store = AccountsCache(access.users_path) if access.users_path is not None else None
@@ -169,6 +170,24 @@ def install(app: Flask, access: Access, throttle: Throttle | None = None) -> Non
         response = redirect("/login")
         response.delete_cookie(COOKIE, path="/", httponly=True, samesite="Strict", secure=secure())
         return response
+
+
+PROXY_HEADERS = ("X-Forwarded-For", "X-Real-IP", "Forwarded")
+
+
+def _refuse_proxied(app: Flask) -> None:
+    """Without sign-in the app is for this computer only; a request relayed by a web server comes
+    from elsewhere, so it is refused (staff notes must not reach the whole network)."""
+
+    @app.before_request
+    def local_only() -> Any:
+        if request.path == "/api/health" or not any(request.headers.get(name) for name in PROXY_HEADERS):
+            return None
+        body = {"error": {"status": 403, "code": "sign-in-not-configured",
+                          "message": "this staff app has no sign-in set up, so it only answers this "
+                                     "computer, not requests relayed by a web server: set up staff "
+                                     "accounts or single sign-on (docs/deploy.md)"}}
+        return jsonify(body), 403
 
 
 def _safe_next(target: str) -> str:

@@ -8,6 +8,7 @@ import json
 import threading
 import urllib.parse
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -54,14 +55,20 @@ def live(site: Path) -> Iterator[LiveKb]:
     kb.stop()
 
 
+@contextmanager
 def running(app: Any) -> Iterator[str]:
-    from waitress.server import create_server
+    """The app on a real HTTP server on loopback, shut down cleanly afterwards."""
+    from werkzeug.serving import make_server
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, clear_untrusted_proxy_headers=False)
-    thread = threading.Thread(target=server.run, daemon=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"127.0.0.1:{server.effective_port}"
-    server.close()
+    try:
+        yield f"127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 def request(address: str, method: str, path: str, body: dict[str, str] | None = None,
@@ -151,7 +158,8 @@ def clock() -> Clock:
 def server(live: LiveKb, accounts_file: Path, clock: Clock) -> Iterator[str]:
     access = Access(users_path=accounts_file, trusted_proxies=access_for(
         {"trusted_proxies": ["127.0.0.1"]}, live.kb, {}).trusted_proxies)
-    yield from running(create_app(live, access=access, throttle=Throttle(clock)))
+    with running(create_app(live, access=access, throttle=Throttle(clock))) as address:
+        yield address
 
 
 def sign_in(server: str, name: str = "wang.li", password: str = PASSWORD,
@@ -240,13 +248,22 @@ def test_logout_and_password_change_end_sessions(server: str, accounts_file: Pat
         accounts.save(store)
 
 
+def test_without_sign_in_requests_relayed_by_a_web_server_are_refused(live: LiveKb) -> None:
+    with running(create_app(live)) as address:
+        assert request(address, "GET", "/api/search?q=红眼病")[0] == 200  # this computer: as today
+        status, _, body = request(address, "GET", "/api/search?q=红眼病", headers={"X-Forwarded-For": "10.1.2.3"})
+        assert status == 403 and json.loads(body)["error"]["code"] == "sign-in-not-configured"
+        assert "不要在电话里诊断" not in body
+        assert request(address, "GET", "/", headers={"X-Forwarded-For": "10.1.2.3"})[0] == 403
+
+
 # --- single sign-on -----------------------------------------------------------------------
 
 @pytest.mark.parametrize(("proxies", "expected"), [(["127.0.0.1"], 200), (["10.0.0.5"], 401)])
 def test_single_sign_on_header_is_trusted_only_from_configured_proxies(
         live: LiveKb, proxies: list[str], expected: int) -> None:
     access = access_for({"sso_header": "X-Remote-User", "trusted_proxies": proxies}, live.kb, {})
-    for address in running(create_app(live, access=access)):
+    with running(create_app(live, access=access)) as address:
         status, _, body = request(address, "GET", "/api/search?q=红眼病", headers={"X-Remote-User": "li.na"})
         assert status == expected
         status, _, page = request(address, "GET", "/", headers={"X-Remote-User": "li.na"})
