@@ -23,7 +23,6 @@ from .scoring import TermScores
 from .store import IndexStore
 from .tokens import clean
 
-
 STORED_CACHE = 20_000
 """Documents per generation kept parsed in memory (a few KB each)."""
 

@@ -36,6 +36,7 @@ def default_workers() -> int:
 def gunicorn_available() -> bool:
     try:
         import fcntl  # noqa: F401 - gunicorn needs POSIX
+
         import gunicorn  # noqa: F401
     except ImportError:
         return False

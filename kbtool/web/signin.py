@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, g, jsonify, redirect, render_template, request
+from flask import Flask, g, jsonify, redirect, render_template, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from . import accounts
@@ -166,7 +166,7 @@ def install(app: Flask, access: Access, throttle: Throttle | None = None) -> Non
         return response
 
     @app.post("/logout")
-    def logout() -> Response:
+    def logout() -> Any:
         response = redirect("/login")
         response.delete_cookie(COOKIE, path="/", httponly=True, samesite="Strict", secure=secure())
         return response

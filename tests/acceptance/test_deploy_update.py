@@ -39,7 +39,8 @@ def update(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "KBTOOL_HOME": str(home), "KBTOOL": f"{sys.executable} -m kbtool",
                    "NO_MKDOCS_2_WARNING": "1"}
     environment.pop("KBTOOL_CACHE", None)
-    return subprocess.run([str(SCRIPT), *args], env=environment, capture_output=True, text=True, timeout=600)
+    return subprocess.run([str(SCRIPT), *args], env=environment, capture_output=True, text=True, timeout=600,
+                          check=False)
 
 
 def test_update_switches_atomically_and_the_running_app_follows(tmp_path: Path) -> None:

@@ -81,7 +81,7 @@ def served(tmp_path: Path) -> Iterator[tuple[int, Path, subprocess.Popen[bytes]]
     assert "Traceback" not in (tmp_path / "server.log").read_text("utf-8", "replace")
 
 
-def workers_on(port: int, generation: str | None = None) -> dict[int, str]:
+def workers_on(port: int) -> dict[int, str]:
     """Worker pid -> index generation, from enough health checks to have met every worker."""
     seen: dict[int, str] = {}
     for _ in range(40):
@@ -94,16 +94,22 @@ def workers_on(port: int, generation: str | None = None) -> dict[int, str]:
 def test_every_worker_moves_to_the_new_index_without_a_restart(
         served: tuple[int, Path, subprocess.Popen[bytes]]) -> None:
     port, kb, server = served
-    before = wait_for(lambda: (lambda seen: seen if len(seen) == 2 else None)(workers_on(port)),
-                      "both workers to answer")
+    def both_workers() -> dict[int, str] | None:
+        seen = workers_on(port)
+        return seen if len(seen) == 2 else None
+
+    def both_moved() -> bool:
+        seen = workers_on(port)
+        return len(seen) == 2 and old not in seen.values()
+
+    before = wait_for(both_workers, "both workers to answer")
     assert len(set(before.values())) == 1
     old = next(iter(before.values()))
     assert get(port, "/api/search?q=夜间急诊")[1]["results"] == []
 
     write_entry(kb, entry_data("opening-hours", "faq", title="门诊时间", question="你们几点开门?",
                                aliases=["几点开门", "夜间急诊"], review=SIGNED))
-    wait_for(lambda: (lambda seen: len(seen) == 2 and old not in seen.values())(workers_on(port)),
-             "both workers to serve the new index")
+    wait_for(both_moved, "both workers to serve the new index")
     assert set(workers_on(port)) <= set(before)  # the same processes: nothing restarted
     for _ in range(6):  # whichever worker answers
         results = get(port, "/api/search?q=夜间急诊")[1]["results"]
