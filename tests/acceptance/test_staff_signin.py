@@ -136,6 +136,13 @@ def test_serve_refuses_without_accounts_and_says_how(in_site: Path, cli, monkeyp
     assert cli("serve", "--host", "0.0.0.0").exit_code == 0 and started == ["0.0.0.0"]
 
 
+def test_start_refuses_other_addresses_too(in_site: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("KBTOOL_USERS")
+    refused = cli("start", "--host", "0.0.0.0", "--out", str(in_site / "never-built"))
+    assert refused.exit_code == 1 and "kbtool users add" in refused.output
+    assert not (in_site / "never-built").exists()  # refused before doing anything
+
+
 # --- sign-in over HTTP --------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
