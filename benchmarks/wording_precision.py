@@ -32,7 +32,7 @@ from kbtool.lint.plain import CATEGORY as PLAIN
 
 CATEGORIES = tuple(load_categories())
 DATA = [ROOT / "tests" / "data" / name for name in
-        ("wording_labelled.yaml", "wording_scripts.yaml", "wording_fresh.yaml")]
+        ("wording_labelled.yaml", "wording_scripts.yaml", "wording_fresh.yaml", "wording_fresh2.yaml")]
 HELD_OUT = "-holdout"
 
 

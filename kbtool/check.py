@@ -104,7 +104,9 @@ def check_kb(kb: Path, today: dt.date, *, keep_entries: bool = True, jobs: int =
                 problems += entry_checks(entry, checks)
                 links.append(entry_links(entry))
                 entries.append(entry)
-    problems += link_problems(links)
+    loaded = {record.file for record in links}
+    broken = {path.stem: shown for path, shown in files if shown not in loaded}
+    problems += link_problems(links, broken=broken)
     problems = sorted(set(problems), key=Problem.sort_key)
     return CheckResult(entries=entries, problems=problems, config=config, files=len(files))
 

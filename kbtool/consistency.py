@@ -35,7 +35,7 @@ def parse_date(value: Any) -> dt.date | None:
 
 def entry_problems(entry: Entry, today: dt.date | None = None) -> list[Problem]:
     """Single-entry checks beyond the schema: file name, folder, dates, markup."""
-    return [*_identity(entry), *_dates(entry, today), *_markup(entry)]
+    return [*_identity(entry), *_dates(entry, today), *_markup(entry), *_invisible(entry)]
 
 
 def _identity(entry: Entry) -> list[Problem]:
@@ -116,6 +116,49 @@ def _markup(entry: Entry) -> list[Problem]:
     return problems
 
 
+INVISIBLE = {
+    **{chr(c): "a right-to-left or left-to-right control"
+       for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))},
+    **{chr(c): "a zero-width character"
+       for c in (0x180E, 0x200B, 0x200C, 0x200D, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF)},
+}
+"""Characters a reviewer cannot see that change what a reader sees (reordered or split text)."""
+_INVISIBLE_RE = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")
+NAMING_FIELDS = ("id", "title")
+"""Where an invisible character is an error: the page's address and name."""
+
+
+def _invisible(entry: Entry) -> list[Problem]:
+    problems = []
+    for where, text in _strings(entry.data, ()):
+        found = _INVISIBLE_RE.search(text)
+        if found is None:
+            continue
+        char = found.group()
+        severity: Severity = "error" if where in {(name,) for name in NAMING_FIELDS} else "warning"
+        line, column = entry.locate(where, found.start(), 1)
+        problems.append(Problem(
+            entry.file, line, column, severity, "invisible-character",
+            f"invisible character U+{ord(char):04X} ({INVISIBLE[char]}) in '{_dotted(where)}': it can make "
+            "the published page read differently from what the reviewer saw: delete it "
+            "(retype the text around it if your editor does not show it)", entry.id))
+    return problems
+
+
+def _strings(value: Any, where: FieldPath) -> list[tuple[FieldPath, str]]:
+    if isinstance(value, str):
+        return [(where, value)]
+    if isinstance(value, dict):
+        return [item for key, child in value.items() for item in _strings(child, (*where, key))]
+    if isinstance(value, list):
+        return [item for index, child in enumerate(value) for item in _strings(child, (*where, index))]
+    return []
+
+
+def _dotted(where: FieldPath) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in where).lstrip(".")
+
+
 def _markup_problem(entry: Entry, where: FieldPath, kind: str, offset: int, text: str) -> Problem:
     line, column = entry.locate(where, offset, len(text))
     if kind == "html":
@@ -156,8 +199,12 @@ def kb_problems(entries: list[Entry]) -> list[Problem]:
     return link_problems([entry_links(entry) for entry in entries])
 
 
-def link_problems(records: list[EntryLinks]) -> list[Problem]:
-    """Unique ids, and `related` / `translations` naming entries that exist."""
+def link_problems(records: list[EntryLinks], broken: dict[str, str] | None = None) -> list[Problem]:
+    """Unique ids, and `related` / `translations` naming entries that exist.
+
+    `broken` maps the id (file name) of each entry file that could not be read to its file:
+    a link to one is only a warning, so one broken file never takes the pages that link to
+    it off the site (the link is left out until the file is fixed)."""
     problems: list[Problem] = []
     by_id: dict[str, list[EntryLinks]] = defaultdict(list)
     for record in records:
@@ -170,14 +217,18 @@ def link_problems(records: list[EntryLinks]) -> list[Problem]:
                                         f"id '{entry_id}' is used by more than one entry ({files}): "
                                         "ids must be unique across the knowledge base; rename one", holder.id))
     for record in records:
-        problems.extend(_links(record, by_id))
+        problems.extend(_links(record, by_id, broken or {}))
     return problems
 
 
-def _links(record: EntryLinks, by_id: dict[str, list[EntryLinks]]) -> list[Problem]:
+def _links(record: EntryLinks, by_id: dict[str, list[EntryLinks]], broken: dict[str, str]) -> list[Problem]:
     problems = []
     for field_name, target, line, column in record.links:
         found = _link_problem(record, field_name, target, by_id)
+        if found is not None and found[1] == f"{field_name}-missing" and target in broken:
+            found = ("warning", f"{field_name}-unreadable",
+                     f"'{field_name}' names '{target}', whose file {broken[target]} cannot be read "
+                     "(see its own error): the link is left out of the site until that file is fixed")
         if found is not None:
             severity, code, message = found
             problems.append(Problem(record.file, line, column, severity, code, message, record.id))

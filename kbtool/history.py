@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .loader import decode
+from .loader import MAX_FILE_BYTES, parse_entry
 from .model import Entry
 
 
@@ -34,16 +34,34 @@ def _git(args: list[str], cwd: Path) -> str:
     return done.stdout.decode("utf-8", "replace")
 
 
-def _parse(text: str) -> dict[str, Any] | None:
-    import yaml
+def _parse(raw: bytes, name: str) -> dict[str, Any] | None:
+    """An old revision read exactly as a current file is (same size limit, no aliases, no tags);
+    None when it would not load today."""
+    parsed, _ = parse_entry(raw, name, Path(name).stem)
+    return parsed[1] if parsed is not None else None
 
-    from .loader import _EntryLoader
 
+def _show(top: Path, spec: str) -> bytes | None:
+    """`git show COMMIT:PATH`, reading at most one byte more than an entry may hold."""
     try:
-        data = yaml.load(text, Loader=_EntryLoader)
-    except yaml.YAMLError:
+        process = subprocess.Popen(["git", "show", spec], cwd=top, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL)
+    except OSError:
         return None
-    return data if isinstance(data, dict) else None
+    assert process.stdout is not None
+    with process.stdout:
+        raw = process.stdout.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:  # never an entry today: stop reading
+        process.kill()
+        process.wait()
+        return None
+    try:
+        code = process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        return None
+    return raw if code == 0 else None
 
 
 def revisions(path: Path, limit: int = 200) -> list[Revision]:
@@ -65,13 +83,8 @@ def revisions(path: Path, limit: int = 200) -> list[Revision]:
     lines = [line for line in log.splitlines() if line.strip()]
     for header, name in zip(lines[0::2], lines[1::2]):
         commit, _, date = header.partition(" ")
-        try:
-            raw = subprocess.run(["git", "show", f"{commit}:{name}"], cwd=top, capture_output=True,
-                                 check=True, timeout=60).stdout
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
-            continue
-        text, failure = decode(raw)
-        data = _parse(text) if failure is None else None
+        raw = _show(top, f"{commit}:{name}")
+        data = _parse(raw, name) if raw is not None else None
         if data is not None:
             found.append(Revision(commit=commit, date=date, data=data))
     return found

@@ -6,6 +6,7 @@ a Problem for each file it could not, so one bad file never hides the others."""
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,8 @@ def entry_files(root: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
     for path in _walk(root):
         shown = os.path.join(shown_root, path.relative_to(root))
         problem = _misplaced(root, path, shown)
+        if problem is None and (special := special_file(path, root)) is not None:
+            problem = Problem(shown, None, None, "error", special[0], special[1], path.stem)
         if problem is not None:
             problems.append(problem)
         else:
@@ -115,22 +118,102 @@ def _misplaced(root: Path, path: Path, shown: str) -> Problem | None:
     return None
 
 
-def load_entry(path: Path, folder: str = "", shown: str | None = None) -> tuple[Entry | None, list[Problem]]:
-    """Read one entry file; return the entry, or None and the reasons it could not be read."""
+def load_entry(path: Path, folder: str = "", shown: str | None = None,
+               root: Path | None = None) -> tuple[Entry | None, list[Problem]]:
+    """Read one entry file; return the entry, or None and the reasons it could not be read.
+
+    Only regular files are read (never a FIFO, device or socket, which could hang or never
+    end), at most MAX_FILE_BYTES of them; with `root`, a link must stay inside it."""
     shown = shown or display_path(path)
+    raw, problem = read_entry_bytes(path, root)
+    if problem is not None:
+        return None, [Problem(shown, None, None, "error", problem[0], problem[1], path.stem)]
+    parsed, problems = parse_entry(raw, shown, path.stem)
+    if parsed is None:
+        return None, problems
+    text, data, builder = parsed
+    entry = Entry(path=path, file=shown, folder=folder or path.parent.name, data=data,
+                  source=text, values=builder.values, keys=builder.keys)
+    return entry, []
 
-    def fail(code: str, message: str, line: int | None = None, column: int | None = None) -> tuple[None, list[Problem]]:
-        return None, [Problem(shown, line, column, "error", code, message, path.stem)]
 
+def special_file(path: Path, root: Path | None = None) -> tuple[str, str] | None:
+    """(code, message) when `path` is not a regular file (inside `root`, if given), else None."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return fail("file-too-large",
-                        f"the file is {size // 1024} KiB; entries are limited to {MAX_FILE_BYTES // 1024} KiB: "
-                        "split it into several entries and link them with 'related'")
-        raw = path.read_bytes()
+        info = os.stat(path)
     except OSError as error:
-        return fail("unreadable", f"the file cannot be read ({error.strerror}): check its permissions")
+        if path.is_symlink():
+            return ("broken-link", "this is a link to a file that does not exist: "
+                    "delete the link, or put the entry itself here")
+        return ("unreadable", f"the file cannot be read ({error.strerror}): check its permissions")
+    if not stat.S_ISREG(info.st_mode):
+        return ("special-file", f"this is not an ordinary file (it is {_file_kind(info.st_mode)}), so it "
+                "is not read: entries must be ordinary text files; delete it or replace it with the entry")
+    if root is not None and path.is_symlink():
+        try:
+            path.resolve().relative_to(root.resolve())
+        except ValueError:
+            return ("link-outside", "this is a link to a file outside the knowledge base, so it is not read: "
+                    "copy the entry into the knowledge base instead of linking to it")
+    return None
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                       (stat.S_ISCHR, "a device such as /dev/zero"), (stat.S_ISBLK, "a disk device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "a special file"
+
+
+def _too_large(size: int) -> tuple[str, str]:
+    return ("file-too-large", f"the file is {size // 1024} KiB; entries are limited to "
+            f"{MAX_FILE_BYTES // 1024} KiB: split it into several entries and link them with 'related'")
+
+
+def read_entry_bytes(path: Path, root: Path | None = None) -> tuple[bytes, tuple[str, str] | None]:
+    """The file's bytes, or (code, message) when it is special, too large or unreadable.
+
+    The file is opened without blocking and checked again once open, so a FIFO or device
+    swapped in after the first look is still refused rather than read forever."""
+    problem = special_file(path, root)
+    if problem is not None:
+        return b"", problem
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as error:
+        return b"", ("unreadable", f"the file cannot be read ({error.strerror}): check its permissions")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return b"", ("special-file", f"this is not an ordinary file (it is {_file_kind(info.st_mode)}): "
+                         "entries must be ordinary text files; delete it")
+        if info.st_size > MAX_FILE_BYTES:
+            return b"", _too_large(info.st_size)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        return b"", ("unreadable", f"the file cannot be read ({error.strerror}): check its permissions")
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_FILE_BYTES:
+        return b"", _too_large(len(raw))
+    return raw, None
+
+
+def parse_entry(raw: bytes, shown: str, stem: str) -> tuple[tuple[str, dict[str, Any], _Builder] | None,
+                                                             list[Problem]]:
+    """Entry bytes -> (text, data, positions), or None and the problems. The one place entry text
+    is parsed, for current files and for old revisions from git alike: the same size limit, no
+    aliases, no tags beyond plain text, numbers, dates, lists and mappings."""
+
+    def fail(code: str, message: str, line: int | None = None,
+             column: int | None = None) -> tuple[None, list[Problem]]:
+        return None, [Problem(shown, line, column, "error", code, message, stem)]
+
+    if len(raw) > MAX_FILE_BYTES:
+        return fail(*_too_large(len(raw)))
     text, problem = decode(raw)
     if problem is not None:
         return fail("encoding", problem[1], problem[0], None)
@@ -164,18 +247,16 @@ def load_entry(path: Path, folder: str = "", shown: str | None = None) -> tuple[
                     "the top level of an entry must be a set of 'field: value' lines "
                     "(starting with 'id:'), not a list or a single value",
                     node.start_mark.line + 1, node.start_mark.column + 1)
-    builder = _Builder(shown, path.stem, track_aliases="&" in text)
+    builder = _Builder(shown, stem, track_aliases="&" in text)
     try:
         data = builder.build(node, ())
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
         return fail("yaml-value", f"a value could not be read: {error}: put the text in quotes")
     if builder.alias_found:
-        builder.problems.extend(_alias_problems(text, shown, path.stem))
+        builder.problems.extend(_alias_problems(text, shown, stem))
     if builder.problems:
         return None, builder.problems
-    entry = Entry(path=path, file=shown, folder=folder or path.parent.name, data=data,
-                  source=text, values=builder.values, keys=builder.keys)
-    return entry, []
+    return (text, data, builder), []
 
 
 def decode(raw: bytes) -> tuple[str, tuple[int, str] | None]:
@@ -216,8 +297,21 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _INT = "tag:yaml.org,2002:int"
 _TRUE = {"yes", "true", "on", "y"}
+_SCALAR_TAGS = {_STR, _TIMESTAMP, _BOOL, _NULL, _INT, "tag:yaml.org,2002:float"}
+_SEQ = "tag:yaml.org,2002:seq"
+_YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 _SLOW_PATH = yaml.constructor.SafeConstructor()
 _Scalar = yaml.ScalarNode
+
+
+def _plain_tag(node: yaml.Node) -> bool:
+    """Only the tags of plain data: `!!binary`, `!!set`, `!!omap`, `!!python/...` and local tags
+    make values (bytes, sets, objects) that nothing downstream can show or fingerprint."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.tag in _SCALAR_TAGS
+    if isinstance(node, yaml.SequenceNode):
+        return node.tag == _SEQ
+    return node.tag == _MAP
 
 
 def _scalar_value(node: yaml.ScalarNode) -> Any:
@@ -255,6 +349,9 @@ class _Builder:
                 return None
             self._seen.add(node_id)
         start = node.start_mark
+        if not _plain_tag(node):
+            self._tag_problem(node)
+            return None
         if isinstance(node, yaml.ScalarNode):
             self.values[where] = Span(start.line + 1, start.column + 1, start.index, node.end_mark.index,
                                       node.style)
@@ -263,9 +360,7 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             build = self.build
             return [build(item, where + (index,)) for index, item in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
-            return self._mapping(node, where)
-        return _SLOW_PATH.construct_object(node, deep=True)
+        return self._mapping(node, where)
 
     def _mapping(self, node: yaml.MappingNode, where: FieldPath) -> dict[str, Any]:
         data: dict[str, Any] = {}
@@ -291,6 +386,14 @@ class _Builder:
             keys[child] = Span(line, column, mark.index, key.end_mark.index, key.style)
             data[name] = build(value, child)
         return data
+
+    def _tag_problem(self, node: yaml.Node) -> None:
+        tag = str(node.tag)
+        shown = "!!" + tag[len(_YAML_TAG_PREFIX):] if tag.startswith(_YAML_TAG_PREFIX) else tag
+        self._problem(node.start_mark.line + 1, node.start_mark.column + 1, "yaml-tag",
+                      f"the YAML tag '{shown}' is not allowed in entries (only text, numbers, dates, "
+                      f"true/false, lists and 'field: value' sets are): delete '{shown}' and write "
+                      "the value as plain text")
 
     def _problem(self, line: int, column: int, code: str, message: str) -> None:
         self.problems.append(Problem(self.shown, line, column, "error", code, message, self.stem))

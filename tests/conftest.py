@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,18 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kbtool.cli import main
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _index_key_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The search index key (see kbtool.search.seal) lives in a test folder, not the user's home."""
+    saved = os.environ.get("XDG_CONFIG_HOME")
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("config"))
+    yield
+    if saved is None:
+        os.environ.pop("XDG_CONFIG_HOME", None)
+    else:
+        os.environ["XDG_CONFIG_HOME"] = saved
 
 
 @pytest.fixture

@@ -81,7 +81,7 @@ def open_searcher(kb: Path) -> tuple[Any, Path, str | None]:
     and open a Searcher; returns it, the cache folder and a note for staff, if any."""
     from ..config import load_config
     from ..search.index import ensure_index
-    from ..search.searcher import IndexMissing, Searcher
+    from ..search.searcher import IndexDamaged, IndexMissing, Searcher
     from ..search.store import IndexStore, LockTimeout, cache_dir_for
 
     config, _ = load_config(kb)
@@ -89,7 +89,9 @@ def open_searcher(kb: Path) -> tuple[Any, Path, str | None]:
     note = None
     has_index = IndexStore.in_cache(cache).current() is not None
     try:
-        ensure_index(kb, cache, lock_timeout=2.0 if has_index else 120.0)
+        report = ensure_index(kb, cache, lock_timeout=2.0 if has_index else 120.0)
+        if report.repaired:
+            note = f"note: the search index was damaged and has been repaired ({report.repaired})"
     except LockTimeout:
         if not has_index:
             raise click.ClickException("another kbtool process is building the search index: "
@@ -100,7 +102,7 @@ def open_searcher(kb: Path) -> tuple[Any, Path, str | None]:
                                    "set KBTOOL_CACHE to a writable folder") from None
     try:
         return Searcher(cache, due_soon_days=config.due_soon_days), cache, note
-    except IndexMissing as error:
+    except (IndexMissing, IndexDamaged) as error:
         raise click.ClickException(str(error)) from None
 
 

@@ -37,7 +37,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int | None, threads
     from ..config import load_config
     from ..search import cache_dir_for, ensure_index
     from ..web.indexer import start as start_indexer
-    from ..web.server import default_workers, is_loopback
+    from ..web.server import default_workers, is_loopback, url_host
     from ..web.server import serve as run_server
 
     kb = settings(ctx).kb_path()
@@ -46,7 +46,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int | None, threads
     cache_dir = cache_dir_for(kb, config.cache_dir, os.environ)
     click.echo("preparing the search index...", err=True)
     ensure_index(kb, cache_dir)  # once, before the workers start, so they do not all build it
-    shown = f"[{host}]" if ":" in host else host
+    shown = url_host(host)
 
     def ready(server: str) -> None:
         click.echo(f"staff app: http://{shown}:{port}/  ({server}; sign-in: {access.describe()}; "

@@ -34,7 +34,7 @@ def start(ctx: click.Context, host: str, staff_port: int, site_port: int, out: P
     from ..search import cache_dir_for
     from ..web.app import create_app
     from ..web.live import LiveKb
-    from ..web.server import gap_log_path, is_loopback
+    from ..web.server import gap_log_path, is_loopback, url_host
     from ..web.static_site import static_site
     from .serve import staff_access
 
@@ -56,7 +56,7 @@ def start(ctx: click.Context, host: str, staff_port: int, site_port: int, out: P
     live.start()
     servers = _servers(host, [(create_app(live, gap_log=gap_log_path(cache_dir), access=access), staff_port),
                               (static_site(out), site_port)])
-    shown = f"[{host}]" if ":" in host else host
+    shown = url_host(host)
     click.echo(f"\npatient site: http://{shown}:{site_port}/")
     click.echo(f"staff app:    http://{shown}:{staff_port}/")
     click.echo("(Ctrl+C to stop)")
@@ -76,12 +76,12 @@ def start(ctx: click.Context, host: str, staff_port: int, site_port: int, out: P
 
 
 def _servers(host: str, apps: list[tuple[Any, int]]) -> list[Any]:
-    from waitress.server import create_server
+    from ..web.server import make_server
 
     servers = []
     try:
         for app, port in apps:
-            servers.append(create_server(app, host=host, port=port, threads=8, ident="kbtool"))
+            servers.append(make_server(app, host, port, threads=8))
     except OSError as error:
         for server in servers:
             server.close()

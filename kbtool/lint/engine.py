@@ -7,13 +7,16 @@ match, so jieba's one-second dictionary load is never paid (see rules/README.md)
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+from .classifier import MIN_CHARS, RULE_PREFIX, load_model, sentence_verdicts
 from .config import WordingConfig
 from .finding import TextFinding
 from .plain import plain_findings
 from .plan import TextIndex, make_plan, pattern_index
 from .rule import Rule
-from .text import has_cjk, mask_markdown, split_sentences
+from .load import load_categories
+from .text import Sentences, has_cjk, mask_markdown, split_sentences
 
 _DEFAULT_CONFIG = WordingConfig()
 
@@ -56,6 +59,7 @@ def lint_text(text: str, lang: str, rules: Sequence[Rule], *, field: str = "body
                                          text[start:end], rule.message))
                 generic[rule.id] = rule.generic
     found = _one_per_claim(found, generic)
+    found += _model_findings(text, masked, sentences, lang, found, config)
     found += plain_findings(masked, sentences, lang, field, config)
     return sorted(found, key=lambda f: (f.start, f.end, f.rule_id))
 
@@ -67,3 +71,40 @@ def _one_per_claim(found: list[TextFinding], generic: dict[str, bool]) -> list[T
     specific = [f for f in found if not generic[f.rule_id]]
     return specific + [f for f in found if generic[f.rule_id] and not any(
         k.category == f.category and k.start < f.end and f.start < k.end for k in specific)]
+
+
+MODEL = "model"
+"""`wording: disabled: [model]` switches the classifier off; `model-<category>` one category."""
+_QUESTION_END = ("?", "\uff1f", "吗", "吗。")
+
+
+def _model_findings(text: str, masked: str, sentences: Sentences, lang: str,
+                    found: list[TextFinding], config: WordingConfig) -> list[TextFinding]:
+    """Warnings from the classifier for sentences no rule flagged in the same category.
+
+    A patient's question is never a claim, so questions are not scored."""
+    model = None if MODEL in config.disabled else load_model()
+    if model is None:
+        return []
+    spans = [(s, e) for s, e in sentences.spans
+             if e - s >= MIN_CHARS.get(lang, 4) and not masked[s:e].rstrip().endswith(_QUESTION_END)]
+    skip = [(f.category, f.start, f.end) for f in found]
+    categories = load_categories()
+    findings: list[TextFinding] = []
+    for category, start, end, _score in sentence_verdicts(model, masked, lang, spans, skip):
+        rule_id = RULE_PREFIX + category
+        info = categories.get(category)
+        if rule_id in config.disabled or info is None:
+            continue
+        findings.append(TextFinding(rule_id, category, "warning", start, end, text[start:end],
+                                    model_message(info, lang)))
+    return findings
+
+
+def model_message(info: dict[str, Any], lang: str) -> str:
+    """What a classifier finding says: which kind of claim it looks like, the law, and the fix."""
+    law = (info.get("law") or {}).get(lang, "")
+    instead = (info.get("instead") or {}).get(lang, "")
+    return (f"reads like {info.get('what', 'a misleading claim')} ({law}); found by the wording "
+            f"check's statistical model, so judge it: if it is such a claim, write instead e.g. "
+            f"{instead}; if it is accurate, add a wording exception with the reason")

@@ -12,10 +12,14 @@ from collections.abc import Sequence
 from ..model import Entry, FieldPath, Problem
 from .config import WordingConfig
 from .engine import guess_lang, lint_text
+from .classifier import RULE_PREFIX
+from .load import load_categories
 from .plain import PLAIN_RULE_IDS
 from .rule import Rule
 
 TOP_FIELDS = ("title", "question", "summary", "body")
+MODEL_RULE_IDS = tuple(RULE_PREFIX + category for category in load_categories())
+"""Ids of the classifier's findings (model-guarantee, ...), valid in wording_exceptions."""
 FLAG_FIELDS = ("when", "action")
 EXCEPTIONS = "wording_exceptions"
 
@@ -71,7 +75,7 @@ def lint_entry(entry: Entry, rules: Sequence[Rule], config: WordingConfig | None
 
 def _check_exceptions(entry: Entry, rules: Sequence[Rule]) -> tuple[set[str], list[Problem]]:
     """Rule ids validly suppressed, and a Problem for each unknown rule or missing reason."""
-    known = {rule.id for rule in rules} | set(PLAIN_RULE_IDS)
+    known = {rule.id for rule in rules} | set(PLAIN_RULE_IDS) | set(MODEL_RULE_IDS)
     suppressed: set[str] = set()
     problems: list[Problem] = []
     items = entry.data.get(EXCEPTIONS)

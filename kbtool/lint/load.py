@@ -6,6 +6,7 @@ the line of the bad value when it can be found, and the other rules still run.""
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -172,8 +173,10 @@ def _problem(path: Path, line: int | None, message: str) -> Problem:
     return Problem(str(path.resolve()), line, None, "error", "rule-file", message)
 
 
-def load_categories(extra_dirs: Sequence[Path] = ()) -> dict[str, dict[str, Any]]:
-    """Category -> {what, law: {zh, en}}, from the built-in and the KB's `_categories.yaml`."""
+@lru_cache(maxsize=8)
+def load_categories(extra_dirs: tuple[Path, ...] = ()) -> dict[str, dict[str, Any]]:
+    """Category -> {what, law: {zh, en}, instead: {zh, en}}, from the built-in and the KB's
+    `_categories.yaml` (cached: treat the result as read-only)."""
     found: dict[str, dict[str, Any]] = {}
     for folder in [BUILTIN_DIR, *(Path(d) for d in extra_dirs)]:
         path = folder / CATEGORIES_FILE

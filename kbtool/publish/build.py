@@ -21,7 +21,15 @@ from .api import api_files
 from .catalog import Catalog, build_catalog
 from .errors import PublishError
 from .labels import LANGS
-from .mkdocs_build import assemble, check_engine, check_output, prepare, replace_output, run_engine
+from .mkdocs_build import (
+    assemble,
+    check_engine,
+    check_output,
+    disk_error,
+    prepare,
+    replace_output,
+    run_engine,
+)
 from .navigation import list_pages, navigation
 from .pages import entry_page
 from .privacy import scan_site
@@ -116,8 +124,16 @@ def build_site(
         published=selection.published,
         left_out=unreadable(check) + selection.left_out,
         settings=str(template) if template else None,
+        warnings=[
+            f"{p.file}:{p.line}: {p.message}"
+            for p in check.problems
+            if p.code.endswith("-unreadable")
+        ],
     )
-    publish(selection, settings, out, today, preview, report)
+    try:
+        publish(selection, settings, out, today, preview, report)
+    except OSError as error:
+        raise disk_error(error, out) from None
     return report
 
 
@@ -140,7 +156,7 @@ def publish(
         search = background.submit(search_files, catalog)
         work = Path(folder)
         configs = prepare(work, settings, docs, preview, {lang: navigation(lang) for lang in LANGS})
-        report.warnings = run_engine(configs, today)
+        report.warnings += run_engine(configs, today)
         staged = assemble(work, configs, {**api_files(catalog, today), **search.result()})
         problems = scan_site(staged)
         if problems:

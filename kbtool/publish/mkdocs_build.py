@@ -8,11 +8,13 @@ the config is a plain `mkdocs.yml`, the theme changes are overrides: moving to Z
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import importlib.util
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -121,6 +123,9 @@ def run_engine(configs: dict[str, Path], today: dt.date) -> list[str]:
         warnings += [
             f"[{lang}] {line.strip()}" for line in lines if line.startswith(("WARNING", "ERROR"))
         ]
+        if code != 0 and any("No space left on device" in line for line in lines):
+            raise PublishError(f"the disk holding the temporary build folder ({config.parent.parent}) "
+                               "is full: nothing was published. Free some space and build again")
         if code != 0:
             tail = "\n".join(lines[-15:])
             failures.append(f"the {lang} site failed to build (mkdocs exit status {code}):\n{tail}")
@@ -167,6 +172,7 @@ def assemble(work: Path, configs: dict[str, Path], extra: dict[str, str]) -> Pat
 
 def check_output(out: Path) -> None:
     """Refuse an output folder that holds anything but an earlier build (it will be replaced)."""
+    out = live_folder(out)
     if not out.exists():
         return
     if not out.is_dir():
@@ -178,10 +184,110 @@ def check_output(out: Path) -> None:
         )
 
 
+def live_folder(out: Path) -> Path:
+    """The folder the site really lives in: a link given as --out is followed, and stays a link."""
+    return Path(os.path.realpath(out)) if out.is_symlink() else out
+
+
 def replace_output(staged: Path, out: Path) -> None:
-    """Move the finished site to `out`, replacing an earlier build but never anything else."""
+    """Switch the finished site in without ever leaving a broken one at `out`.
+
+    The new site is first copied next to `out` (on the same disk, so the switch is a rename);
+    only when the copy is complete is it swapped with the old site, in one atomic exchange
+    where the system offers it (Linux), else two renames a moment apart. The old site is
+    deleted after the switch. A failure before the switch (disk full, no permission) removes
+    the copy and leaves `out` exactly as it was."""
     check_output(out)
-    if out.exists():
-        shutil.rmtree(out)
+    out = live_folder(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(str(staged), str(out))
+    _remove_leftovers(out)
+    incoming = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        _move_into(staged, incoming)
+        os.chmod(incoming, 0o755)
+        _switch(incoming, out)
+    except BaseException:
+        shutil.rmtree(incoming, ignore_errors=True)
+        raise
+    shutil.rmtree(incoming, ignore_errors=True)  # after an exchange it holds the old site
+
+
+def _move_into(staged: Path, target: Path) -> None:
+    """Put the staged site's files into the empty folder `target`: a rename on the same disk,
+    else a copy that stops at the first failure (with its own errno, e.g. disk full)."""
+    try:
+        os.rename(staged, target)
+        return
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+    for folder, dirs, files in os.walk(staged):
+        dirs.sort()
+        here = target / Path(folder).relative_to(staged)
+        here.mkdir(exist_ok=True)
+        for name in sorted(files):
+            shutil.copyfile(Path(folder) / name, here / name)
+
+
+def _switch(incoming: Path, out: Path) -> None:
+    if not out.exists():
+        os.rename(incoming, out)
+    elif not _exchange(incoming, out):
+        retired = incoming.with_name(incoming.name.replace(".new-", ".old-"))
+        os.rename(out, retired)
+        try:
+            os.rename(incoming, out)
+        except BaseException:
+            os.rename(retired, out)
+            raise
+        os.rename(retired, incoming)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    done = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    if done == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(error, os.strerror(error), str(second))
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Copies left by a build that was killed before it finished (never the live site). A build
+    killed between the two renames of the fallback switch left the old site beside `out`: it
+    is put back first."""
+    retired = sorted(out.parent.glob(f".{out.name}.old-*"))
+    if not out.exists() and retired and (retired[-1] / MARKER).is_file():
+        os.rename(retired[-1], out)
+    for pattern in (f".{out.name}.new-*", f".{out.name}.old-*"):
+        for path in out.parent.glob(pattern):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def disk_error(error: OSError, out: Path) -> PublishError:
+    """One line for an operating-system failure while building: what happened and what to do."""
+    where = live_folder(out)
+    kept = f"the site in '{where}' was left as it was" if where.exists() else "nothing was published"
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return PublishError(
+            f"the disk is full, so the new site could not be written next to '{where}': {kept}. "
+            "Free some space (or choose another --out) and build again"
+        )
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return PublishError(f"permission denied writing {error.filename or where}: {kept}. "
+                            "Build as a user who may write there, or choose another --out")
+    return PublishError(f"could not write the site ({error.strerror or error}: "
+                        f"{error.filename or where}): {kept}")

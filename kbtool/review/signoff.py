@@ -11,6 +11,7 @@ import math
 import os
 import re
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,39 @@ def _field_text(name: str, value: Any, indent: int) -> str:
     return f"{name}: {_scalar(value)}"
 
 
+def _content_end(entry: Entry, where: tuple[str | int, ...]) -> int:
+    """Where the value at `where` really ends. A block list or mapping's own span runs on to
+    the next key, over any comments after its last item; its last item's end does not."""
+    value = entry._value_at(where)
+    if isinstance(value, list) and value:
+        return _content_end(entry, (*where, len(value) - 1))
+    if isinstance(value, dict) and value:
+        return _content_end(entry, (*where, list(value)[-1]))
+    return entry.values[where].end
+
+
+def comments(entry: Entry, start: int = 0, end: int | None = None) -> list[str]:
+    """Every YAML comment in the source between `start` and `end`, in order: a '#' outside
+    any key or text value (text spans are blanked first, so '## heading' in a body or
+    'Dr #1' in quotes is not a comment)."""
+    source = entry.source
+    end = len(source) if end is None else end
+    masked = list(source[start:end])
+    spans = [span for where, span in entry.values.items()
+             if not isinstance(entry._value_at(where), (list, dict))] + list(entry.keys.values())
+    for span in spans:
+        for index in range(max(span.start, start), min(span.end, end)):
+            if source[index] != "\n":
+                masked[index - start] = " "
+    found = []
+    for match in _COMMENT.finditer("".join(masked)):
+        found.append(source[start + match.start(1) : start + match.end(1)].rstrip())
+    return found
+
+
+_COMMENT = re.compile(r"(?:^|[ \t])(#[^\n]*)", re.MULTILINE)
+
+
 def _trim_end(source: str, end: int) -> int:
     """Move back over trailing blanks and newlines that belong to the gap after a value."""
     while end > 0 and source[end - 1] in " \t\n":
@@ -118,7 +152,7 @@ def _edit_block(entry: Entry, new_fields: dict[str, Any]) -> str:
     review = entry.data["review"]
     edits: list[tuple[int, int, str]] = []
     indent = entry.keys[("review", next(iter(review)))].column - 1
-    last_end = max(_trim_end(source, entry.values[("review", name)].end) for name in review)
+    last_end = max(_trim_end(source, _content_end(entry, ("review", name))) for name in review)
     insert = ""
     for name, value in new_fields.items():
         key_span = entry.keys.get(("review", name))
@@ -128,8 +162,9 @@ def _edit_block(entry: Entry, new_fields: dict[str, Any]) -> str:
         elif _single_line_scalar(source, value_span, review.get(name)):
             edits.append((value_span.start, value_span.end, _scalar(value)))
         else:
-            end = _trim_end(source, value_span.end)
-            edits.append((key_span.start, end, _field_text(name, value, indent)))
+            end = _trim_end(source, _content_end(entry, ("review", name)))
+            kept = "".join(f"\n{' ' * indent}{text}" for text in comments(entry, key_span.start, end))
+            edits.append((key_span.start, end, _field_text(name, value, indent) + kept))
     if insert:
         line_end = source.find("\n", last_end)  # after any comment that ends the last line
         line_end = len(source) if line_end == -1 else line_end
@@ -146,8 +181,11 @@ def _single_line_scalar(source: str, span: Span, value: Any) -> bool:
 
 
 def write_signoff(entry: Entry, signoff: SignOff) -> dict[str, Any]:
-    """Write the sign-off into the entry's file atomically; return the review block written."""
-    path = entry.path
+    """Write the sign-off into the entry's file atomically; return the review block written.
+
+    When the entry file is a link, the file it points to is signed and the link kept: replacing
+    the link would leave the shared file unsigned."""
+    path = Path(os.path.realpath(entry.path))
     original = path.read_bytes()
     text, failure = decode(original)
     if failure is not None or text != entry.source:
@@ -156,7 +194,12 @@ def write_signoff(entry: Entry, signoff: SignOff) -> dict[str, Any]:
     updated = rewrite_review(entry, new_fields)
     _verify(entry, updated, new_fields)
     encoded = _encode_like(original, updated)
-    _atomic_replace(path, encoded, original)
+    try:
+        _atomic_replace(path, encoded, original)
+    except OSError as error:
+        raise SignOffError(f"{entry.file}: the sign-off could not be written ({error.strerror or error}); "
+                           "the file was left exactly as it was. Free some disk space or check the "
+                           "folder's permissions, then run approve again") from None
     return {name: value.isoformat() if isinstance(value, dt.date) else value for name, value in new_fields.items()}
 
 
@@ -171,6 +214,11 @@ def _verify(entry: Entry, updated: str, new_fields: dict[str, Any]) -> None:
     if reread is None or problems:
         raise SignOffError(f"{entry.file}: the sign-off could not be written safely into this file's "
                            "layout; nothing was changed. Add the review block by hand, then run approve again")
+    lost = Counter(comments(entry)) - Counter(comments(reread))
+    if lost:
+        raise SignOffError(f"{entry.file}: the sign-off would have lost the comment "
+                           f"'{next(iter(lost))}'; nothing was changed. Move the comment out of the "
+                           "review block, then run approve again")
     others_same = {k: v for k, v in reread.data.items() if k != "review"} == \
         {k: v for k, v in entry.data.items() if k != "review"}
     if not others_same or reread.data.get("review") != expected_review:

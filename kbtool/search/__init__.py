@@ -15,12 +15,12 @@ from typing import Any
 
 _EXPORTS = {
     "ensure_index": "index", "IndexReport": "index",
-    "Searcher": "searcher", "IndexMissing": "searcher",
+    "Searcher": "searcher", "IndexMissing": "searcher", "IndexDamaged": "searcher",
     "SearchResponse": "results", "SearchResult": "results",
     "cache_dir_for": "store", "LockTimeout": "store",
 }
 
-__all__ = ["IndexMissing", "IndexReport", "LockTimeout", "SearchResponse", "SearchResult",
+__all__ = ["IndexDamaged", "IndexMissing", "IndexReport", "LockTimeout", "SearchResponse", "SearchResult",
            "Searcher", "cache_dir_for", "ensure_index"]
 
 

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Entry, Problem
-from .manifest import Changes, Manifest, diff, file_hash, read_manifest, scan, write_manifest
+from .manifest import MANIFEST, Changes, Manifest, diff, file_hash, read_manifest, scan, write_manifest
 from .schema import build_schema
+from .seal import Damaged, seal, verify
 from .store import IndexStore
 from .tokens import normalize
 
@@ -46,6 +47,8 @@ class IndexReport:
     skipped: list[Problem] = field(default_factory=list)
     flagged: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    repaired: str | None = None
+    """Why the index found on disk was not used (damaged or not kbtool's), when it was replaced."""
 
     @property
     def updated(self) -> bool:
@@ -60,6 +63,7 @@ class IndexReport:
             "reindexed": len(self.reindexed), "seconds": round(self.seconds, 3),
             "skipped": [p.as_dict() for p in self.skipped],
             "flagged": [p.as_dict() for p in self.flagged],
+            "repaired": self.repaired,
         }
 
 
@@ -77,19 +81,51 @@ def ensure_index(kb: Path, cache_dir: Path, *, rebuild: bool = False,
 
 def _ensure(kb: Path, store: IndexStore, rebuild: bool) -> IndexReport:
     files = scan(kb)
-    current = store.current()
-    manifest = None if rebuild else read_manifest(current, kb)
-    if current is None or manifest is None or not (current / WHOOSH_DIR).is_dir():
+    if rebuild:
         return _Build(kb, store).full(files)
+    current = store.current()
+    damage = None
+    if current is not None:
+        found = _trusted(current, kb)
+        if isinstance(found, Manifest):
+            return _update(kb, store, files, current, found)
+        damage = found
+        previous = store.previous()
+        fallback = _trusted(previous, kb) if previous is not None else None
+        if previous is not None and isinstance(fallback, Manifest):
+            report = _update(kb, store, files, previous, fallback, repair=True)
+            report.repaired = f"{damage}; rebuilt from the previous index"
+            return report
+        store.discard_shared()
+    report = _Build(kb, store).full(files)
+    if damage is not None:
+        report.repaired = f"{damage}; rebuilt from the entries"
+    return report
+
+
+def _trusted(generation: Path, kb: Path) -> Manifest | str:
+    """The generation's manifest when the generation passes its seal, else why it does not."""
+    try:
+        verify(generation)
+    except Damaged as error:
+        return str(error)
+    manifest = read_manifest(generation, kb)
+    if manifest is None:
+        return f"{generation / MANIFEST} is missing, damaged or from another version"
+    return manifest
+
+
+def _update(kb: Path, store: IndexStore, files: dict[str, tuple[int, int]], base: Path,
+            manifest: Manifest, *, repair: bool = False) -> IndexReport:
     changes = diff(kb, files, manifest)
-    if not changes:
+    if not changes and not repair:
         if changes.touched:
             for relative, (size, mtime) in changes.touched.items():
                 manifest.entries[relative].update(size=size, mtime_ns=mtime)
-            write_manifest(current, manifest)
-        return _report(current, manifest, changes)
+            write_manifest(base, manifest)
+        return _report(base, manifest, changes)
     few = len(changes.added) + len(changes.changed) <= FEW_CHANGES
-    return _Build(kb, store, few=few).incremental(files, current, manifest, changes)
+    return _Build(kb, store, few=few).incremental(files, base, manifest, changes, repair=repair)
 
 
 def _report(generation: Path, manifest: Manifest, changes: Changes | None = None) -> IndexReport:
@@ -135,7 +171,7 @@ class _Build:
         return report
 
     def incremental(self, files: dict[str, tuple[int, int]], current: Path, old: Manifest,
-                    changes: Changes) -> IndexReport:
+                    changes: Changes, *, repair: bool = False) -> IndexReport:
         manifest = Manifest(kb=old.kb, entries={k: dict(v) for k, v in old.entries.items()
                                                   if k not in changes.removed})
         for relative, (size, mtime) in changes.touched.items():
@@ -159,8 +195,9 @@ class _Build:
         for relative in sorted(self.loaded):
             writer.add_document(**self._document(relative, manifest))
         writer.commit()
-        report = self._finish(generation, ix, manifest, changes)
+        report = self._finish(generation, ix, manifest, changes, previous=current.name if repair else None)
         report.reindexed = sorted(self.loaded)
+        report.rebuilt = repair
         return report
 
     def _dictionary_affected(self, old: Manifest, new: Manifest, changes: Changes) -> list[str]:
@@ -190,7 +227,8 @@ class _Build:
 
         path = self.kb / relative
         folder = relative.split("/", 1)[0]
-        entry, problems = load_entry(path, folder=folder, shown=os.path.join(display_path(self.kb), relative))
+        entry, problems = load_entry(path, folder=folder, shown=os.path.join(display_path(self.kb), relative),
+                                     root=self.kb)
         indexed = False
         terms: list[str] = []
         if entry is not None:
@@ -216,18 +254,20 @@ class _Build:
         messages = [p["message"] for p in record["problems"]]
         return document(entry, relative, analysed, messages)
 
-    def _finish(self, generation: Path, ix: Any, manifest: Manifest, changes: Changes) -> IndexReport:
-        """Save dictionaries, manifest and meta beside the index, then swap the generation in."""
+    def _finish(self, generation: Path, ix: Any, manifest: Manifest, changes: Changes,
+                previous: str | None = None) -> IndexReport:
+        """Save dictionaries, manifest and meta beside the index, seal it, then swap it in."""
         from .lexicon import save_query_lexicon
 
         frequencies = self.analyzer.frequencies(self.analyzer.user_words)
         sounds, alias_only = _sound_map(manifest)
-        save_query_lexicon(generation, frequencies, self.analyzer.total, alias_only, sounds,
-                           self._shared_files())
+        shared = self._shared_files()
+        save_query_lexicon(generation, frequencies, self.analyzer.total, alias_only, sounds, shared)
         write_manifest(generation, manifest)
         indexed = sum(1 for record in manifest.entries.values() if record.get("indexed"))
         (generation / META).write_text(json.dumps({"kb": manifest.kb, "entries": indexed}), "utf-8")
-        self.store.publish(generation)
+        seal(generation, shared)
+        self.store.publish(generation, previous)
         return _report(generation, manifest, changes)
 
     def _shared_files(self) -> dict[str, str]:

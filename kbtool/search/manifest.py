@@ -7,17 +7,20 @@ hashed, and only files whose hash changed are re-indexed."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..model import FOLDER_TYPES
 from .schema import INDEX_VERSION
+from .seal import is_signed, signed
 
-MANIFEST = "manifest.pickle"
-"""Pickled (it is written and read only by kbtool in the local cache folder): fastest to load."""
+MANIFEST = "manifest.json"
+"""JSON signed with this user's index key (see `seal`): plain data that nothing can make run code,
+and that kbtool trusts only when it wrote it itself."""
+MAX_MANIFEST_BYTES = 256 * 1024 * 1024
 
 FileStat = tuple[int, int]
 """(size in bytes, modification time in ns)."""
@@ -71,21 +74,34 @@ def read_manifest(generation: Path | None, kb: Path) -> Manifest | None:
     if generation is None:
         return None
     try:
-        with open(generation / MANIFEST, "rb") as handle:
-            data = pickle.load(handle)
-    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+        path = generation / MANIFEST
+        if path.stat().st_size > MAX_MANIFEST_BYTES:
+            return None
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("version") != INDEX_VERSION \
-            or data.get("kb") != str(kb.resolve()) or not isinstance(data.get("entries"), dict):
+    if not is_signed(data) or data.get("version") != INDEX_VERSION \
+            or data.get("kb") != str(kb.resolve()) or not _valid_entries(data.get("entries")):
         return None
     return Manifest(kb=data["kb"], entries=data["entries"])
+
+
+_RECORD_TYPES = {"sha256": str, "size": int, "mtime_ns": int, "id": str, "indexed": bool,
+                 "terms": list, "sounds": list, "problems": list}
+
+
+def _valid_entries(entries: Any) -> bool:
+    """Every record has the fields `diff` and the index build read, of the right types."""
+    return isinstance(entries, dict) and all(
+        isinstance(relative, str) and isinstance(record, dict)
+        and all(isinstance(record.get(name), kind) for name, kind in _RECORD_TYPES.items())
+        for relative, record in entries.items())
 
 
 def write_manifest(generation: Path, manifest: Manifest) -> None:
     path = generation / MANIFEST
     temporary = path.with_name(f".{MANIFEST}.{os.getpid()}")
-    with open(temporary, "wb") as handle:
-        pickle.dump(manifest.as_data(), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.write_text(json.dumps(signed(manifest.as_data()), ensure_ascii=False), "utf-8")
     os.replace(temporary, path)
 
 

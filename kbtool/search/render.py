@@ -105,6 +105,8 @@ def index_lines(report: IndexReport, location: str) -> list[str]:
     else:
         head = f"Index up to date: {report.entries} entries searchable"
     lines = [f"{head} ({location}, {report.seconds:.2f} s)"]
+    if report.repaired:
+        lines.insert(0, f"The search index was damaged and has been repaired: {report.repaired}")
     for problem in report.skipped:
         lines.append(f"{problem.file}: not searchable until fixed: {problem.message}")
     for problem in report.flagged:

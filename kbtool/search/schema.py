@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 """Bump when analysis or the schema changes: every index built earlier is rebuilt in full."""
 
 FIELD_WEIGHTS: dict[str, float] = {

@@ -20,6 +20,7 @@ from .query import QueryAnalyzer
 from .ranking import Ranked, rank
 from .results import SearchResponse, SearchResult, build_result
 from .scoring import TermScores
+from .seal import Damaged, verify
 from .store import IndexStore
 from .tokens import clean
 
@@ -29,6 +30,10 @@ STORED_CACHE = 20_000
 
 class IndexMissing(Exception):
     """There is no search index yet in the cache folder."""
+
+
+class IndexDamaged(Exception):
+    """Neither the current nor the previous index generation passes its check."""
 
 
 class _Generation:
@@ -146,11 +151,40 @@ class Searcher:
             if path is None:
                 return self._generation is not None
             if self._generation is None or self._generation.path != path:
-                old, self._generation = self._generation, _Generation(path)
-                if old is not None:
+                old, self._generation = self._generation, self._open(path)
+                if old is not None and old is not self._generation:
                     old.retire()
             self._stamp = stamp
             return True
+
+    def _open(self, current: Path) -> _Generation:
+        """The current generation if it passes its seal, else the previous one if that does
+        (see `seal`: nothing is read from a generation before it is checked)."""
+        reasons = []
+        for path in (current, self.store.previous()):
+            if path is None:
+                continue
+            if self._generation is not None and self._generation.path == path:
+                return self._generation
+            try:
+                verify(path)
+                return _Generation(path)
+            except Damaged as error:
+                reasons.append(str(error))
+            except Exception as error:  # noqa: BLE001 - sealed but unreadable: the same remedy
+                reasons.append(f"{path} cannot be opened ({type(error).__name__}: {error})")
+        raise IndexDamaged(f"the search index is damaged ({reasons[0]}): run 'kbtool index' to rebuild it")
+
+    def problem(self) -> str | None:
+        """Why the open generation cannot be trusted any more (a cheap check of its files), or None."""
+        generation = self._generation
+        if generation is None:
+            return "no search index is open"
+        try:
+            verify(generation.path, deep=False)
+        except Damaged as error:
+            return str(error)
+        return None
 
     @property
     def generation(self) -> str:

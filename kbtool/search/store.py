@@ -32,6 +32,8 @@ GRACE_SECONDS = 120.0
 """An old generation is deleted only this long after it was last written."""
 
 DEFAULT_CACHE = ".kbtool-cache"
+SHARED_FILES = ("zh-dict-*.bin", "pinyin-chars-*.txt", "pinyin-words-*.json")
+"""Dictionaries beside the generations, shared by all of them (see `dictionary`, `lexicon`)."""
 
 
 def cache_dir_for(kb: Path, configured: str | None, environ: Mapping[str, str]) -> Path:
@@ -93,9 +95,25 @@ class IndexStore:
         path.mkdir()
         return path
 
-    def publish(self, generation: Path) -> None:
-        """Make `generation` the one searches open: write a new pointer and swap it in atomically."""
-        current, _ = self.pointer()
+    def previous(self) -> Path | None:
+        """The folder of the generation before the current one, if it is still there."""
+        _, name = self.pointer()
+        if name is None or not name.startswith(PREFIX):
+            return None
+        path = self.root / name
+        return path if path.is_dir() else None
+
+    def discard_shared(self) -> None:
+        """Delete the dictionaries shared by every generation (they are rebuilt on the next build)."""
+        for pattern in SHARED_FILES:
+            for path in self.root.glob(pattern):
+                path.unlink(missing_ok=True)
+
+    def publish(self, generation: Path, previous: str | None = None) -> None:
+        """Make `generation` the one searches open: write a new pointer and swap it in atomically.
+        The generation it replaces is kept as the previous one, unless `previous` names another
+        (after a repair, the good generation it was made from rather than the damaged one)."""
+        current = previous if previous is not None else self.pointer()[0]
         temporary = self.root / f".{POINTER}.{os.getpid()}"
         with open(temporary, "w", encoding="utf-8") as handle:
             handle.write(f"{generation.name}\n{current or ''}\n")

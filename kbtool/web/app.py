@@ -116,9 +116,12 @@ def create_app(live: LiveKb, gap_log: Path | None = None, access: Access | None 
     @app.get("/api/health")
     def api_health() -> Response:
         snapshot = live.snapshot
-        return jsonify({"ok": live.last_error is None, "ready": bool(live.searcher.generation),
+        problem = live.index_problem()
+        return jsonify({"ok": live.last_error is None and problem is None,
+                        "ready": bool(live.searcher.generation) and problem is None,
                         "commit": snapshot.commit, "entries": len(snapshot.entries),
-                        "index": live.searcher.generation, "worker": os.getpid(), "reloads": live.reloads,
+                        "index": live.searcher.generation, "index_problem": problem,
+                        "worker": os.getpid(), "reloads": live.reloads, "repairs": live.repairs,
                         "cache_hits": live.cache_hits,
                         "last_error": live.last_error})
 

@@ -67,7 +67,9 @@ class LiveKb:
     """Owns the searcher and the entry snapshot; `start()` runs the watcher thread.
 
     With `builds_index` (one process serving) the watcher also updates the index; several worker
-    processes instead leave that to one indexer process (see `server`) and only follow it."""
+    processes instead leave that to one indexer process (see `server`) and only follow it. A
+    damaged index is repaired by whichever process notices first (`repair`): the index's build
+    lock lets one process at a time rebuild, and the others then find it sound."""
 
     def __init__(self, kb: Path, cache_dir: Path, *, due_soon_days: int = 30,
                  today: Callable[[], dt.date] = dt.date.today, poll_seconds: float = 2.0,
@@ -89,6 +91,7 @@ class LiveKb:
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.last_error: str | None = None
+        self.repairs = 0
         if builds_index:
             ensure_index(kb, cache_dir)
         self._snapshot = self._load()
@@ -136,11 +139,30 @@ class LiveKb:
         self.searcher.refresh()  # also follows an index swapped by another process
         return changed
 
+    def index_problem(self) -> str | None:
+        """Why the index being served cannot be trusted (a cheap check of its files), or None."""
+        return self.searcher.problem()
+
+    def repair(self) -> bool:
+        """Rebuild a damaged index (from the previous generation or the entries) and move the
+        searcher to it; True when a repair was needed and done."""
+        with self._lock:
+            problem = self.index_problem()
+            if problem is None:
+                return False
+            report = self._ensure_index(self.kb, self.cache_dir)
+            self.searcher.refresh()
+            self.repairs += 1
+            log.warning("the search index was damaged and has been repaired: %s",
+                        report.repaired or problem)
+            return True
+
     def _watch(self) -> None:
         while not self._stop.wait(self.poll_seconds):
             try:
                 if self.refresh():
                     log.info("knowledge base changed: index updated")
+                self.repair()
                 self.last_error = None
             except Exception as error:  # noqa: BLE001 - keep serving the last good index
                 self.last_error = f"{type(error).__name__}: {error}"
@@ -170,7 +192,15 @@ class LiveKb:
                 self._cache.move_to_end(key)
                 self.cache_hits += 1
                 return cached  # type: ignore[no-any-return]
-        response = self.searcher.search(query, today=today, **options)
+        if self.index_problem() is not None:  # a few stat calls: never read a damaged index
+            self.repair()
+        try:
+            response = self.searcher.search(query, today=today, **options)
+        except Exception as error:  # a damaged index: repair once, then answer
+            if not self.repair():
+                self.last_error = f"search failed: {type(error).__name__}: {error}"
+                raise
+            response = self.searcher.search(query, today=today, **options)
         body = json.dumps(response.as_dict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         answer = (body, bool(response.is_gap))
         self._remember(key, answer)

@@ -7,7 +7,7 @@ import ipaddress
 import logging
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,62 @@ def is_loopback(host: str) -> bool:
             return False
 
 
+CONNECTION_LIMIT = 200
+SHED_SHARE = 10
+"""At the connection limit, one connection in this many (the longest idle) is closed."""
+
+
+def bare_host(host: str) -> str:
+    """'[::1]' (as copied from a URL) -> '::1'; other hosts unchanged."""
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
+
+
+def url_host(host: str) -> str:
+    """The host as written in a URL: IPv6 addresses in brackets, exactly once."""
+    host = bare_host(host)
+    return f"[{host}]" if ":" in host else host
+
+
+def shed_idle(channels: Iterable[Any], limit: int) -> int:
+    """Mark the longest-idle connections (no request being answered) to be closed, so that idle
+    or half-open connections held open by one client never lock everyone else out."""
+    idle = sorted((channel for channel in channels
+                   if hasattr(channel, "last_activity") and not getattr(channel, "requests", True)
+                   and not channel.will_close),
+                  key=lambda channel: channel.last_activity)
+    chosen = idle[: max(1, limit // SHED_SHARE)]
+    for channel in chosen:
+        channel.will_close = True
+    return len(chosen)
+
+
+class _Shedding:
+    """Mixed into waitress's listening socket: at the connection limit it closes idle
+    connections instead of refusing new ones until they time out."""
+
+    def readable(self) -> bool:
+        server: Any = self
+        if server.accepting and len(server._map) >= server.adj.connection_limit:
+            shed_idle(list(server._map.values()), server.adj.connection_limit)
+        return bool(super().readable())  # type: ignore[misc]
+
+
+def make_server(app: object, host: str, port: int, threads: int = 8) -> Any:
+    """A waitress server for the app (poll-based, so hundreds of connections are fine)."""
+    from waitress.server import BaseWSGIServer, create_server
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    server = create_server(app, host=bare_host(host), port=port, threads=threads, ident="kbtool",
+                           connection_limit=CONNECTION_LIMIT, channel_timeout=30,
+                           asyncore_use_poll=True,
+                           clear_untrusted_proxy_headers=False)  # the app decides whom to trust
+    listeners = getattr(server, "map", None) or server._map
+    for listener in {*listeners.values(), server}:
+        if isinstance(listener, BaseWSGIServer):
+            listener.__class__ = type(f"Shedding{type(listener).__name__}", (_Shedding, type(listener)), {})
+    return server
+
+
 def default_workers() -> int:
     """One worker process per core (searching is CPU-bound), at most 8."""
     return max(1, min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
@@ -45,10 +101,10 @@ def gunicorn_available() -> bool:
 
 def check_port(host: str, port: int) -> None:
     """Raise OSError now if the address cannot be listened on, so the message is ours."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    family = socket.AF_INET6 if ":" in bare_host(host) else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind((host.strip("[]"), port))
+        probe.bind((bare_host(host), port))
 
 
 def serve(make_app: Callable[[bool], Any], host: str, port: int, *, threads: int = 8, workers: int = 1,
@@ -69,13 +125,8 @@ def serve(make_app: Callable[[bool], Any], host: str, port: int, *, threads: int
                 process.terminate()
                 process.wait(10)
         return
-    from waitress.server import create_server
-
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     app = make_app(True)
-    server = create_server(app, host=host, port=port, threads=threads, ident="kbtool",
-                           connection_limit=200, channel_timeout=30,
-                           clear_untrusted_proxy_headers=False)  # the app decides whom to trust
+    server = make_server(app, host, port, threads)
     if on_ready is not None:
         on_ready(f"waitress, 1 process x {threads} threads")
     try:
@@ -90,7 +141,7 @@ def _gunicorn(make_app: Callable[[], Any], host: str, port: int, threads: int, w
               trusted_proxies: tuple[str, ...], on_ready: Callable[[str], None] | None, on_exit: Callable[[Any], None] | None) -> None:
     from gunicorn.app.base import BaseApplication
 
-    bind = f"[{host.strip('[]')}]:{port}" if ":" in host else f"{host}:{port}"
+    bind = f"{url_host(host)}:{port}"
     apps: list[Any] = []
 
     def when_ready(_server: Any) -> None:

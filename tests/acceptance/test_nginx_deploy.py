@@ -90,6 +90,8 @@ class Stack:
     https_port: int
     http_port: int
     folder: Path
+    replicas: tuple[int, ...] = ()
+    """Process ids of the staff-app replicas (a waitress process, a gunicorn arbiter)."""
 
     def request(self, host: str, method: str, path: str, body: str | None = None,
                 headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
@@ -151,11 +153,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                    "KBTOOL_TRUSTED_PROXIES": "127.0.0.1"}
     ports = [free_port(), free_port()]
     log = open(folder / "apps.log", "wb")  # noqa: SIM115 - closed below
+    # one replica in one waitress process, the other with the default on Linux: gunicorn workers
     apps = [subprocess.Popen([sys.executable, "-m", "kbtool", "--kb", str(kb), "serve", "--port", str(port),
-                              "--workers", "1", "--threads", "4"], env=environment, stdout=log, stderr=log)
-            for port in ports]
+                              "--workers", str(workers), "--threads", "4"], env=environment, stdout=log, stderr=log)
+            for port, workers in zip(ports, (1, 2))]
     site_conf = folder / "kbtool.conf"
-    stack = Stack(https_port=free_port(), http_port=free_port(), folder=folder)
+    stack = Stack(https_port=free_port(), http_port=free_port(), folder=folder,
+                  replicas=tuple(app.pid for app in apps))
     site_conf.write_text(render(SHIPPED.read_text("utf-8"), http_port=stack.http_port, https_port=stack.https_port,
                                 site=folder / "site", cert=folder / "test.crt", key=folder / "test.key",
                                 upstreams=ports), "utf-8")
@@ -250,5 +254,35 @@ def test_both_staff_app_processes_answer_and_report_readiness(stack: Stack) -> N
         status, _, body = stack.request(STAFF, "GET", "/api/health")
         health = json.loads(body)
         assert status == 200 and health["ready"] is True and health["entries"] == 1
-        seen.add(health["worker"])
-    assert len(seen) == 2  # nginx spreads requests over both replicas
+        assert health["index_problem"] is None
+        seen.add(replica_of(health["worker"], stack.replicas))
+    assert seen == set(stack.replicas)  # nginx spreads requests over both replicas
+
+
+def replica_of(worker: int, replicas: tuple[int, ...]) -> int:
+    """The replica a worker process belongs to: itself (waitress) or its parent (gunicorn)."""
+    if worker in replicas:
+        return worker
+    status = Path(f"/proc/{worker}/status").read_text("utf-8")
+    return int(re.search(r"^PPid:\s+(\d+)", status, re.MULTILINE).group(1))  # type: ignore[union-attr]
+
+
+def test_idle_and_half_open_clients_at_nginx_do_not_block_the_staff_app(stack: Stack) -> None:
+    """gunicorn's workers give a thread to each connection they accept (see README, Staff app):
+    nginx in front holds idle and slow clients itself, so they never reach either replica."""
+    held = []
+    try:
+        for number in range(120):  # far more than the replicas' 4 + 2 x 4 threads
+            sock = socket.create_connection(("127.0.0.1", stack.https_port), timeout=5)
+            if number % 2:
+                sock.sendall(b"\x16\x03\x01")  # a TLS greeting that never finishes
+            held.append(sock)
+        seen = set()
+        for _ in range(8):  # a 30 s timeout in `request` fails the test instead of hanging
+            status, _, body = stack.request(STAFF, "GET", "/api/health")
+            assert status == 200
+            seen.add(replica_of(json.loads(body)["worker"], stack.replicas))
+        assert seen == set(stack.replicas)
+    finally:
+        for sock in held:
+            sock.close()

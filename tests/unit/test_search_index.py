@@ -134,7 +134,7 @@ def test_a_failed_build_leaves_the_current_index_in_use(kb: Path, cache: Path,
     searcher = Searcher(cache)
     write_entry(kb, dict(SMALL_KB[-1], summary="新的说明：腰子结石。"))
 
-    def fail(self: IndexStore, generation: Path) -> None:
+    def fail(self: IndexStore, generation: Path, previous: str | None = None) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(IndexStore, "publish", fail)

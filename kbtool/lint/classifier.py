@@ -1,0 +1,124 @@
+"""The statistical half of the wording check: a per-category score for sentences no rule caught.
+
+Rules catch the phrasings someone wrote a pattern for; real scripts keep finding new ones. A
+linear model over the sentence's character or word n-grams, and over which shared word sets
+(`_lexicon.yaml`, `_contexts.yaml`) its words belong to, scores each category. It is trained
+on the labelled sentences the project ships (`python -m kbtool.lint.train`) and stored as
+plain JSON (`classifier.json`): nothing executable is read, and no library is needed to use it.
+
+Its findings are warnings, named `model-<category>`, that quote the sentence, say which kind
+of claim it looks like, cite the rule of law and say what to write instead (`_categories.yaml`).
+A reviewer accepts one like any other finding (`wording_exceptions`), and a KB can switch the
+model off with `wording: disabled: [model]`."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+MODEL_FILE = Path(__file__).parent / "classifier.json"
+RULE_PREFIX = "model-"
+MIN_CHARS = {"zh": 6, "en": 4}
+"""Sentences shorter than this (headings, list labels) are not scored: too little to judge."""
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+|[a-z]+|[0-9]+|[%\uff05?\uff1f!\uff01]")
+_EN_TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|[0-9]+|[%?!£$]")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def features(text: str, lang: str, word_sets: dict[str, list[str]]) -> set[str]:
+    """The sentence's features: n-grams (zh characters 1–3, en words 1–2) and `@set` names of
+    the shared word sets its words belong to."""
+    low = _DIGITS.sub("0", text.lower())
+    found: set[str] = set()
+    if lang == "zh":
+        for run in _CJK_RUN.findall(low):
+            if run[0] >= "\u3400":
+                found.update(run)
+                found.update(run[i : i + 2] for i in range(len(run) - 1))
+                found.update(run[i : i + 3] for i in range(len(run) - 2))
+                for size in (2, 3, 4):
+                    for i in range(len(run) - size + 1):
+                        for name in word_sets.get(run[i : i + size], ()):
+                            found.add("@" + name)
+            else:
+                found.add(run)
+    else:
+        tokens = _EN_TOKEN.findall(low)
+        found.update(tokens)
+        found.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:]))
+        for i, token in enumerate(tokens):
+            for gram in (token, " ".join(tokens[i : i + 2]), " ".join(tokens[i : i + 3])):
+                for name in word_sets.get(gram, ()):
+                    found.add("@" + name)
+    return found
+
+
+@dataclass(frozen=True)
+class Model:
+    """Per language and category: bias, weights and the score above which a sentence is flagged."""
+
+    weights: dict[str, dict[str, dict[str, float]]]
+    bias: dict[str, dict[str, float]]
+    thresholds: dict[str, dict[str, float]]
+    word_sets: dict[str, dict[str, list[str]]]
+
+    def scores(self, text: str, lang: str) -> dict[str, float]:
+        feats = features(text, lang, self.word_sets.get(lang, {}))
+        found: dict[str, float] = {}
+        for category, weights in self.weights.get(lang, {}).items():
+            found[category] = self.bias[lang][category] + sum(weights.get(f, 0.0) for f in feats)
+        return found
+
+    def categories(self, text: str, lang: str) -> list[tuple[str, float]]:
+        """Categories whose score passes their threshold, highest first."""
+        limits = self.thresholds.get(lang, {})
+        return sorted(((c, s) for c, s in self.scores(text, lang).items() if s >= limits.get(c, 1e9)),
+                      key=lambda pair: -pair[1])
+
+
+def from_mapping(data: Any) -> Model | None:
+    """A Model from parsed JSON, or None when the data is not a model of this shape."""
+    try:
+        return Model(
+            weights={lang: {cat: {str(k): float(v) for k, v in w.items()} for cat, w in cats.items()}
+                     for lang, cats in data["weights"].items()},
+            bias={lang: {cat: float(v) for cat, v in cats.items()} for lang, cats in data["bias"].items()},
+            thresholds={lang: {cat: float(v) for cat, v in cats.items()}
+                        for lang, cats in data["thresholds"].items()},
+            word_sets={lang: {str(k): [str(n) for n in v] for k, v in sets.items()}
+                       for lang, sets in data["word_sets"].items()},
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+@lru_cache(maxsize=1)
+def load_model(path: Path = MODEL_FILE) -> Model | None:
+    """The shipped model; None (the check then runs on rules alone) if it is missing or damaged."""
+    try:
+        return from_mapping(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+
+
+def sentence_verdicts(model: Model, text: str, lang: str,
+                      spans: Iterable[tuple[int, int]],
+                      skip: Sequence[tuple[str, int, int]]) -> list[tuple[str, int, int, float]]:
+    """(category, start, end, score) for each sentence the model flags, leaving out categories a
+    rule already flagged in that sentence (`skip`: category, start, end of rule findings)."""
+    found: list[tuple[str, int, int, float]] = []
+    for start, end in spans:
+        sentence = text[start:end]
+        if len(sentence.strip()) < MIN_CHARS.get(lang, 4):
+            continue
+        caught = {c for c, s, e in skip if s < end and start < e}
+        for category, score in model.categories(sentence, lang):
+            if category not in caught:
+                found.append((category, start, end, score))
+    return found

@@ -1,0 +1,175 @@
+"""Train the wording classifier (classifier.json) from the labelled sentences the project ships.
+
+    python -m kbtool.lint.train            # writes kbtool/lint/classifier.json
+    python -m kbtool.lint.train --check    # cross-validated precision and recall, writes nothing
+
+Plain logistic regression per language and category (one against the rest), trained with a
+fixed seed so the same data always gives the same file. Sentences of the held-out sets (names
+ending in `-holdout`) are never used. Every sentence of the sample KB (`kb/`) and of the
+service-FAQ test KB is added as accurate text, so the model learns what real entries say. Each
+category's threshold is the lowest score at which its out-of-fold precision stays at or above
+`--precision` (default 0.9); a category that cannot reach it is switched off."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .classifier import MODEL_FILE, features
+from .load import BUILTIN_DIR, load_categories
+from .text import split_sentences
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = [ROOT / "tests" / "data" / name for name in
+        ("wording_labelled.yaml", "wording_scripts.yaml", "wording_fresh.yaml", "wording_fresh2.yaml")]
+ACCURATE_KBS = [ROOT / "kb", ROOT / "tests" / "data" / "service_kb"]
+HELD_OUT = "-holdout"
+EPOCHS, RATE, L2, FOLDS, SEED = 15, 0.2, 1e-4, 4, 20261204
+_PLAIN_WORD = {"zh": re.compile(r"^[\u3400-\u9fff]{2,4}$"), "en": re.compile(r"^[a-z]+(?: [a-z]+){0,2}$")}
+
+
+def word_sets() -> dict[str, dict[str, list[str]]]:
+    """Plain words of every shared set (lexicons and contexts): word -> set names, per language.
+    Regex entries are split on `|`; only parts that are plain words are kept."""
+    found: dict[str, dict[str, set[str]]] = {"zh": defaultdict(set), "en": defaultdict(set)}
+    for path in sorted(BUILTIN_DIR.glob("_*.yaml")):
+        if path.name == "_categories.yaml":
+            continue
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for name, by_lang in data.items():
+            for lang, entries in (by_lang or {}).items():
+                if lang not in found:
+                    continue
+                for entry in entries or []:
+                    for part in str(entry).split("|"):
+                        word = part.replace("\\b", "").strip("()?:").lower()
+                        if _PLAIN_WORD[lang].match(word):
+                            found[lang][word].add(str(name))
+    return {lang: {w: sorted(n) for w, n in sorted(words.items())} for lang, words in found.items()}
+
+
+def labelled(paths: list[Path]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for path in paths:
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["sentences"]:
+            if not str(item.get("set", "")).endswith(HELD_OUT):
+                items.append(item)
+    return items
+
+
+def kb_sentences(folders: list[Path]) -> list[dict[str, Any]]:
+    """Every sentence of the patient-facing text of the entries in these KBs, as accurate text."""
+    found: list[dict[str, Any]] = []
+    for folder in folders:
+        for path in sorted(folder.glob("*/*.yaml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or data.get("lang") not in ("zh", "en"):
+                continue
+            texts = [data.get(k) for k in ("title", "question", "summary", "body")]
+            texts += [f.get(k) for f in data.get("red_flags") or [] if isinstance(f, dict)
+                      for k in ("when", "action")]
+            for text in texts:
+                if isinstance(text, str):
+                    for start, end in split_sentences(text).spans:
+                        found.append({"lang": data["lang"], "categories": [], "text": text[start:end]})
+    return found
+
+
+def _fit(rows: list[tuple[set[str], bool]], seed: int) -> tuple[dict[str, float], float]:
+    weights: dict[str, float] = defaultdict(float)
+    bias = 0.0
+    order = list(range(len(rows)))
+    rng = random.Random(seed)
+    positives = sum(1 for _, y in rows if y) or 1
+    balance = max(1.0, (len(rows) - positives) / positives) ** 0.5  # rarer positives weigh more
+    for epoch in range(EPOCHS):
+        rng.shuffle(order)
+        rate = RATE / (1 + epoch * 0.3)
+        for index in order:
+            feats, label = rows[index]
+            z = bias + sum(weights[f] for f in feats)
+            p = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+            gradient = (p - label) * (balance if label else 1.0)
+            bias -= rate * gradient
+            for f in feats:
+                weights[f] -= rate * (gradient + L2 * weights[f])
+    return dict(weights), bias
+
+
+def _score(weights: dict[str, float], bias: float, feats: set[str]) -> float:
+    return bias + sum(weights.get(f, 0.0) for f in feats)
+
+
+def _threshold(scored: list[tuple[float, bool]], precision: float) -> float:
+    """Lowest score whose flagged set keeps precision >= `precision` (inf when none does)."""
+    best = math.inf
+    tp = fp = 0
+    for score, label in sorted(scored, key=lambda pair: -pair[0]):
+        tp, fp = tp + label, fp + (not label)
+        if tp and tp / (tp + fp) >= precision:
+            best = score
+    return best
+
+
+def train(precision: float, report: bool) -> dict[str, Any]:
+    sets = word_sets()
+    categories = list(load_categories())
+    items = labelled(DATA) + kb_sentences(ACCURATE_KBS)
+    model: dict[str, Any] = {"weights": {}, "bias": {}, "thresholds": {}, "word_sets": sets,
+                             "trained_on": len(items)}
+    for lang in ("zh", "en"):
+        rows = [(features(i["text"], lang, sets[lang]), set(i["categories"])) for i in items
+                if i["lang"] == lang]
+        model["weights"][lang], model["bias"][lang], model["thresholds"][lang] = {}, {}, {}
+        for category in categories:
+            data = [(f, category in cats) for f, cats in rows]
+            if sum(y for _, y in data) < 5:
+                continue
+            folds = [data[k::FOLDS] for k in range(FOLDS)]
+            out_of_fold: list[tuple[float, bool]] = []
+            for k in range(FOLDS):
+                train_rows = [row for j, fold in enumerate(folds) if j != k for row in fold]
+                weights, bias = _fit(train_rows, SEED + k)
+                out_of_fold += [(_score(weights, bias, f), y) for f, y in folds[k]]
+            limit = _threshold(out_of_fold, precision)
+            weights, bias = _fit(data, SEED)
+            kept = {f: round(w, 3) for f, w in sorted(weights.items()) if abs(w) >= 0.05}
+            if math.isinf(limit):
+                continue
+            model["weights"][lang][category] = kept
+            model["bias"][lang][category] = round(bias, 4)
+            model["thresholds"][lang][category] = round(limit, 4)
+            if report:
+                flagged = [y for s, y in out_of_fold if s >= limit]
+                positives = sum(y for _, y in data)
+                print(f"{lang} {category:<15} positives {positives:>3}  out-of-fold precision "
+                      f"{sum(flagged) / max(1, len(flagged)):.2f} recall {sum(flagged) / positives:.2f}")
+    return model
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="report cross-validated figures only")
+    parser.add_argument("--precision", type=float, default=0.9)
+    args = parser.parse_args()
+    model = train(args.precision, report=True)
+    if not args.check:
+        text = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        tmp = MODEL_FILE.with_suffix(".json.tmp")
+        tmp.write_text(text + "\n", encoding="utf-8")
+        tmp.replace(MODEL_FILE)
+        print(f"wrote {MODEL_FILE} ({len(text) // 1024} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
