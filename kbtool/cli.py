@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "search": "kbtool.commands.search:search",
     "serve": "kbtool.commands.serve:serve",
     "start": "kbtool.commands.start:start",
+    "users": "kbtool.commands.users:users",
 }
 """Command name -> 'module:attribute' of its click command."""
 

@@ -28,6 +28,8 @@ class KbConfig:
     cache_dir: str | None = None
     specialties: dict[str, str] = field(default_factory=dict)
     """Local specialty name (compared by `specialty_key`) -> the canonical name it stands for."""
+    staff_app: dict[str, Any] = field(default_factory=dict)
+    """Sign-in settings of the staff app (`users_file`, `sso_header`, `trusted_proxies`)."""
 
     def specialty(self, name: object) -> str | None:
         """The canonical specialty for a name an entry or a filter uses (itself when unmapped)."""
@@ -68,7 +70,7 @@ def load_config(kb: Path) -> tuple[KbConfig, list[Problem]]:
     if not isinstance(data, dict):
         return bad("the settings file must be a set of 'setting: value' lines")
     problems: list[Problem] = []
-    known = {"review", "wording", "cache_dir", "specialties"}
+    known = {"review", "wording", "cache_dir", "specialties", "staff_app"}
     for key in sorted(set(data) - known):
         problems.append(Problem(shown, None, None, "warning", "config",
                                 f"unknown setting '{key}' is ignored (known: {', '.join(sorted(known))})"))
@@ -92,12 +94,18 @@ def load_config(kb: Path) -> tuple[KbConfig, list[Problem]]:
     problems += specialty_problems
     wording = data.get("wording") or {}
     cache_dir = data.get("cache_dir")
+    staff_app = data.get("staff_app") or {}
+    if not isinstance(staff_app, dict):
+        problems.append(Problem(shown, None, None, "error", "config",
+                                "staff_app must be a set of settings, e.g. 'users_file: /etc/kbtool/users.json'"))
+        staff_app = {}
     config = KbConfig(
         due_soon_days=due_soon,
         review_intervals=intervals,
         wording=wording if isinstance(wording, dict) else {},
         cache_dir=str(cache_dir) if cache_dir else None,
         specialties=specialties,
+        staff_app=staff_app,
     )
     return config, problems
 

@@ -36,11 +36,13 @@ def start(ctx: click.Context, host: str, staff_port: int, site_port: int, out: P
     from ..web.live import LiveKb
     from ..web.server import gap_log_path, is_loopback, url_host
     from ..web.static_site import static_site
+    from .serve import staff_access
 
     if staff_port == site_port:
         raise click.BadParameter("the staff app and the site need different ports", param_hint="--site-port")
     kb = settings(ctx).kb_path()
     config, _ = load_config(kb)
+    access = staff_access(kb, config.staff_app, is_loopback(host))
     click.echo("building the patient site...")
     try:
         report = build_site(kb, out, today)
@@ -48,14 +50,11 @@ def start(ctx: click.Context, host: str, staff_port: int, site_port: int, out: P
         raise click.ClickException(str(error)) from None
     click.echo(f"  published {len(report.published)} entries, left out {len(report.left_out)} "
                "(drafts, unreviewed changes or errors: see 'kbtool build')")
-    if not is_loopback(host):
-        click.secho(f"warning: listening on {host} makes the staff app reachable from other computers. "
-                    "It has no login and shows staff-only notes.", fg="red", err=True)
     click.echo("preparing the staff search index...")
     cache_dir = cache_dir_for(kb, config.cache_dir, os.environ)
     live = LiveKb(kb, cache_dir, due_soon_days=config.due_soon_days)
     live.start()
-    servers = _servers(host, [(create_app(live, gap_log=gap_log_path(cache_dir)), staff_port),
+    servers = _servers(host, [(create_app(live, gap_log=gap_log_path(cache_dir), access=access), staff_port),
                               (static_site(out), site_port)])
     shown = url_host(host)
     click.echo(f"\npatient site: http://{shown}:{site_port}/")

@@ -83,13 +83,13 @@ class DocumentAnalyzer:
     def __init__(self, root: Path, *, few: bool = False) -> None:
         """`few`: only a few entries will be analysed, so load the dictionary as a sorted table
         (fast to open, slower to search) instead of a dict; both give the same words."""
-        from .dictionary import SortedTable, dictionary_file, read_table, total_of
+        from .dictionary import dictionary_file, read_table, shared_table, total_of
 
         jieba = quiet_jieba()
         full = self.dictionary_file = dictionary_file(root)
         self._jieba = jieba.Tokenizer()
         if few:
-            table = SortedTable(full)
+            table = shared_table(full)
             self._jieba.FREQ, self._jieba.total = table, table.total()
         else:
             self._jieba.FREQ = read_table(full)

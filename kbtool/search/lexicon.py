@@ -14,12 +14,13 @@ was; opening all of it takes well under a tenth of a second, which keeps a cold 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .dictionary import SortedTable, read_table, with_prefixes, write_table
+from .dictionary import read_table, shared_table, with_prefixes, write_table
 
 QUERY_WORDS = "query-words.bin"
 QUERY_META = "query.json"
@@ -54,6 +55,13 @@ def write_chars(path: Path, table: dict[str, tuple[str, ...]]) -> None:
 
 
 def read_chars(path: Path) -> dict[str, tuple[str, ...]]:
+    """The readings file, read once per process: like the dictionary it never changes once written."""
+    stat = path.stat()
+    return _read_chars(path, (stat.st_size, stat.st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=4)
+def _read_chars(path: Path, stamp: tuple[int, int]) -> dict[str, tuple[str, ...]]:
     lines = path.read_text("utf-8").split("\n")
     return {char: tuple(readings.split(",")) for char, readings in zip(lines[0], lines[1:])}
 
@@ -72,7 +80,7 @@ def load_lexicon(generation: Path) -> Lexicon:
     """Load a generation's dictionaries together with the shared ones they name."""
     meta = json.loads((generation / QUERY_META).read_text("utf-8"))
     shared = meta["shared"]
-    segdict = SortedTable(generation.parent / shared["dict"])
+    segdict = shared_table(generation.parent / shared["dict"])
     for word, count in read_table(generation / QUERY_WORDS).items():
         if count or word not in segdict:
             segdict[word] = count

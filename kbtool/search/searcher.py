@@ -25,6 +25,9 @@ from .seal import Damaged, verify
 from .store import IndexStore
 from .tokens import clean
 
+STORED_CACHE = 20_000
+"""Documents per generation kept parsed in memory (a few KB each)."""
+
 
 class IndexMissing(Exception):
     """There is no search index yet in the cache folder."""
@@ -50,6 +53,7 @@ class _Generation:
         self._lock = threading.Lock()
         self._readers: list[Any] = []
         self._filters: dict[tuple[Any, ...], frozenset[int] | None] = {}
+        self._stored: dict[int, tuple[dict[str, Any], bool, str]] = {}
         self._users = 0
         self._retired = False
 
@@ -81,6 +85,17 @@ class _Generation:
         with self._lock:
             self._filters[key] = docs
         return docs
+
+    def stored(self, reader: Any, docnum: int) -> tuple[dict[str, Any], bool, str]:
+        """A document's parsed payload, changed flag and file name. A generation never changes, so
+        they are parsed once (profiling showed JSON decoding and path arithmetic per result)."""
+        found = self._stored.get(docnum)
+        if found is None:
+            fields = reader.stored_fields(docnum)
+            found = (json.loads(fields["data"]), bool(fields.get("changed")), self.file_of(fields.get("path", "")))
+            if len(self._stored) < STORED_CACHE:
+                self._stored[docnum] = found
+        return found
 
     def enter(self) -> None:
         with self._lock:
@@ -213,13 +228,11 @@ class Searcher:
                               topical=max((item.topical for item in ranked), default=0.0))
 
     def _result(self, generation: _Generation, reader: Any, item: Ranked, today: dt.date) -> SearchResult:
-        stored = reader.stored_fields(item.docnum)
+        data, changed, file = generation.stored(reader, item.docnum)
         shows = {term.show for term in item.terms if term.show}
         matched = sorted({term.word for term in item.terms if term.word})
-        return build_result(json.loads(stored["data"]), changed=bool(stored.get("changed")),
-                            score=item.score, all_words=item.all_words, shows=shows, matched=matched,
-                            today=today, due_soon_days=self.due_soon_days,
-                            file=generation.file_of(stored.get("path", "")))
+        return build_result(data, changed=changed, score=item.score, all_words=item.all_words, shows=shows,
+                            matched=matched, today=today, due_soon_days=self.due_soon_days, file=file)
 
     def close(self) -> None:
         with self._lock:

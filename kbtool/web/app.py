@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from .access import Access
 from .entries import entry_view
 from .live import MAX_QUERY_CHARS, LiveKb
 from .messages import messages_for
@@ -29,15 +31,22 @@ def error_body(status: int, code: str, message: str) -> dict[str, Any]:
     return {"error": {"status": status, "code": code, "message": message}}
 
 
-def create_app(live: LiveKb, gap_log: Path | None = None) -> Flask:
+def create_app(live: LiveKb, gap_log: Path | None = None, access: Access | None = None,
+               throttle: Any = None) -> Flask:
+    """The staff app; with `access` that requires sign-in, every route but login and health is closed."""
+    from . import signin
+
     here = Path(__file__).parent
     app = Flask(__name__, template_folder=str(here / "templates"), static_folder=str(here / "static"),
                 static_url_path="/static")
+    app.extensions["kbtool_live"] = live
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     def lang() -> str:
         return "en" if request.args.get("lang") == "en" else "zh"
+
+    signin.install(app, access or Access(), throttle)
 
     @app.after_request
     def security_headers(response: Response) -> Response:
@@ -57,7 +66,7 @@ def create_app(live: LiveKb, gap_log: Path | None = None) -> Flask:
     def http_error(error: HTTPException) -> Any:
         status = error.code or 500
         code = {404: "not-found", 405: "method-not-allowed"}.get(status, "http-error")
-        message = {404: "no such page or endpoint", 405: "this endpoint only answers GET requests"}.get(
+        message = {404: "no such page or endpoint", 405: "this endpoint does not take this kind of request"}.get(
             status, error.description or "request failed")
         if request.path.startswith("/api/"):
             return jsonify(error_body(status, code, message)), status
@@ -74,8 +83,9 @@ def create_app(live: LiveKb, gap_log: Path | None = None) -> Flask:
 
     @app.get("/")
     def index() -> str:
-        return render_template("index.html", t=messages_for(lang()), lang=lang(),
-                               max_query=MAX_QUERY_CHARS)
+        query = request.args.get("q", "")[:MAX_QUERY_CHARS]  # a deep link: /?q=红眼病[&open=1]
+        return render_template("index.html", t=messages_for(lang()), lang=lang(), max_query=MAX_QUERY_CHARS,
+                               query=query, open_first=bool(query) and request.args.get("open") == "1")
 
     @app.get("/entries/<entry_id>")
     def entry_page(entry_id: str) -> Any:
@@ -105,11 +115,13 @@ def create_app(live: LiveKb, gap_log: Path | None = None) -> Flask:
 
     @app.get("/api/health")
     def api_health() -> Response:
+        snapshot = live.snapshot
         problem = live.index_problem()
         return jsonify({"ok": live.last_error is None and problem is None,
-                        "entries": len(live.snapshot.entries),
+                        "ready": bool(live.searcher.generation) and problem is None,
+                        "commit": snapshot.commit, "entries": len(snapshot.entries),
                         "index": live.searcher.generation, "index_problem": problem,
-                        "reloads": live.reloads, "repairs": live.repairs,
+                        "worker": os.getpid(), "reloads": live.reloads, "repairs": live.repairs,
                         "cache_hits": live.cache_hits,
                         "last_error": live.last_error})
 

@@ -32,6 +32,21 @@ class Snapshot:
     signature: tuple[tuple[str, int, int], ...]
     stale: dict[str, str] = field(default_factory=dict)
     """Entry id -> its translation whose signed-off content changed after this entry's sign-off."""
+    commit: str | None = None
+    """The git commit the KB folder is checked out at (None outside git)."""
+
+
+def git_commit(kb: Path) -> str | None:
+    """HEAD of the git checkout holding the KB, so replicas can show they serve the same content."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=kb, capture_output=True, timeout=10,
+                              check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    text = done.stdout.decode("ascii", "replace").strip()
+    return text if done.returncode == 0 and text else None
 
 
 def kb_signature(kb: Path) -> tuple[tuple[str, int, int], ...]:
@@ -52,17 +67,23 @@ def kb_signature(kb: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 class LiveKb:
-    """Owns the searcher and the entry snapshot; `start()` runs the watcher thread."""
+    """Owns the searcher and the entry snapshot; `start()` runs the watcher thread.
+
+    With `builds_index` (one process serving) the watcher also updates the index; several worker
+    processes instead leave that to one indexer process (see `server`) and only follow it. A
+    damaged index is repaired by whichever process notices first (`repair`): the index's build
+    lock lets one process at a time rebuild, and the others then find it sound."""
 
     def __init__(self, kb: Path, cache_dir: Path, *, due_soon_days: int = 30,
                  today: Callable[[], dt.date] = dt.date.today, poll_seconds: float = 2.0,
-                 cache_size: int = 2048) -> None:
+                 cache_size: int = 2048, builds_index: bool = True) -> None:
         from ..search import Searcher, ensure_index
 
         self.kb, self.cache_dir = kb, cache_dir
         self.due_soon_days = due_soon_days
         self.today = today
         self.poll_seconds = poll_seconds
+        self.builds_index = builds_index
         self._ensure_index = ensure_index
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -74,8 +95,11 @@ class LiveKb:
         self._cache_lock = threading.Lock()
         self.last_error: str | None = None
         self.repairs = 0
-        ensure_index(kb, cache_dir)
-        self.snapshot = self._load()
+        if builds_index:
+            ensure_index(kb, cache_dir)
+        self._snapshot = self._load()
+        self._seen = self._snapshot.signature
+        self._stale = False
         self.searcher = Searcher(cache_dir, due_soon_days=due_soon_days, config=load_config(kb)[0])
 
     def _load(self) -> Snapshot:
@@ -87,18 +111,37 @@ class LiveKb:
                 errors[problem.entry] = errors.get(problem.entry, 0) + 1
         stale = {item.id: item.partner for item in result.stale}
         return Snapshot(entries={entry.id: entry for entry in result.entries}, errors=errors,
-                        signature=signature, stale=stale)
+                        signature=signature, stale=stale, commit=git_commit(self.kb))
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The entries as on disk, re-checked on first use after a change rather than in the
+        background: checking the whole KB takes CPU that searches in this process would wait for."""
+        if self._stale:
+            with self._lock:
+                if self._stale:
+                    self._stale = False
+                    try:
+                        self._snapshot = self._load()  # one reference assignment: old or new, never half
+                    except Exception as error:  # noqa: BLE001 - keep showing the last good entries
+                        self.last_error = f"{type(error).__name__}: {error}"
+                        log.warning("could not reload the entries, still showing the previous ones: %s", error)
+        return self._snapshot
 
     def refresh(self) -> bool:
-        """Re-index and reload if any file changed; the old snapshot serves until the new one is whole."""
+        """Notice changed files: update the index (if this process builds it), mark the entries for
+        reloading, and move the searcher to the newest index generation."""
         with self._lock:
-            if kb_signature(self.kb) == self.snapshot.signature:
-                return False
-            self._ensure_index(self.kb, self.cache_dir)
-            self.snapshot = self._load()  # one reference assignment: readers see old or new, never half
-            self.searcher.refresh()
-            self.reloads += 1
-            return True
+            signature = kb_signature(self.kb)
+            changed = signature != self._seen
+            if changed:
+                if self.builds_index:
+                    self._ensure_index(self.kb, self.cache_dir)
+                self._seen = signature
+                self._stale = True
+                self.reloads += 1
+        self.searcher.refresh()  # also follows an index swapped by another process
+        return changed
 
     def index_problem(self) -> str | None:
         """Why the index being served cannot be trusted (a cheap check of its files), or None."""
@@ -157,7 +200,7 @@ class LiveKb:
             self.repair()
         try:
             response = self.searcher.search(query, today=today, **options)
-        except Exception as error:  # noqa: BLE001 - a damaged index: repair once, then answer
+        except Exception as error:  # a damaged index: repair once, then answer
             if not self.repair():
                 self.last_error = f"search failed: {type(error).__name__}: {error}"
                 raise

@@ -171,14 +171,16 @@ def test_serve_defaults_to_localhost() -> None:
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.10")
 
 
-def test_serve_warns_when_bound_beyond_localhost(small_kb: Path, cache: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    started: list[tuple[str, int]] = []
+def test_serve_refuses_other_addresses_until_sign_in_is_set_up(small_kb: Path, cache: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    started: list[tuple[str, int, int]] = []
     monkeypatch.chdir(small_kb.parent)
     monkeypatch.setenv("KBTOOL_CACHE", str(cache))
-    monkeypatch.setattr("kbtool.web.server.serve", lambda app, host, port, threads, on_ready=None: started.append((host, port)))
-    result = cli("serve", "--host", "0.0.0.0", "--port", "8123")
-    assert result.exit_code == 0, result.output
-    assert "no login" in result.output and "staff-only notes" in result.output
-    assert started == [("0.0.0.0", 8123)]
-    quiet = cli("serve")
-    assert "no login" not in quiet.output and started[-1] == ("127.0.0.1", 8000)
+    monkeypatch.delenv("KBTOOL_USERS", raising=False)
+    monkeypatch.setattr("kbtool.web.server.serve",
+                        lambda make_app, host, port, **kw: started.append((host, port, kw["workers"])))
+    refused = cli("serve", "--host", "0.0.0.0", "--port", "8123")
+    assert refused.exit_code == 1 and started == []
+    assert "kbtool users add" in refused.output and "sso_header" in refused.output
+    quiet = cli("serve", "--workers", "3")
+    assert quiet.exit_code == 0, quiet.output
+    assert started[-1] == ("127.0.0.1", 8000, 3)

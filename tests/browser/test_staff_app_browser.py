@@ -107,3 +107,33 @@ def test_small_laptop_and_english_interface(base_url: str, browser: Any) -> None
     assert "Copy answer" in page.locator("#results li.card button.copy").first.inner_text()
     page.screenshot(path=str(ARTIFACTS / "staff-search-en.png"))
     context.close()
+
+
+def test_deep_links_open_with_results_and_the_address_follows_the_search(base_url: str, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 760}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(base_url + "/?q=" + "%E7%BA%A2%E7%9C%BC%E7%97%85")  # /?q=红眼病 from a CRM screen
+    first = page.locator("#results li.card").first
+    first.wait_for()
+    assert first.get_attribute("data-id") == "acute-conjunctivitis" and page.input_value("#q") == "红眼病"
+
+    page.fill("#q", "")
+    page.keyboard.type("宫外孕")
+    page.locator("#results li.card[data-id='ectopic-pregnancy']").first.wait_for()
+    page.wait_for_function("decodeURIComponent(location.search) === '?q=宫外孕'")
+    shared = page.url  # what a colleague would paste
+    page.keyboard.press("Escape")
+    page.wait_for_function("location.search === ''")
+
+    other = context.new_page()
+    other.goto(shared)
+    other.locator("#results li.card[data-id='ectopic-pregnancy']").first.wait_for()
+
+    with other.expect_navigation():
+        other.goto(shared + "&open=1")
+    other.wait_for_url("**/entries/ectopic-pregnancy")
+    assert other.locator("h1").inner_text().startswith("宫外孕")
+    other.go_back()
+    other.locator("#results li.card").first.wait_for()  # back on the results, not bounced again
+    assert other.url.endswith("/?q=%E5%AE%AB%E5%A4%96%E5%AD%95")
+    context.close()

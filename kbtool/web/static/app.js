@@ -5,6 +5,7 @@
   var t = KB.t;
   var script = document.getElementById("app-script");
   var uiLang = script ? script.getAttribute("data-lang") : "zh";
+  var openFirst = script ? script.getAttribute("data-open") === "1" : false;
   var input = document.getElementById("q");
   var drafts = document.getElementById("include-drafts");
   var list = document.getElementById("results");
@@ -96,6 +97,17 @@
     return item;
   }
 
+  /* The address follows the search box, so a search can be copied as a link (/?q=...). */
+  function followInAddress(query) {
+    var params = [];
+    if (query.trim()) { params.push("q=" + encodeURIComponent(query)); }
+    if (uiLang === "en") { params.push("lang=en"); }
+    var target = "/" + (params.length ? "?" + params.join("&") : "");
+    if (window.location.pathname + window.location.search !== target) {
+      window.history.replaceState(null, "", target);
+    }
+  }
+
   function render(data) {
     list.textContent = "";
     selected = -1;
@@ -107,6 +119,10 @@
     status.textContent = parts.join(" · ");
     results.forEach(function (result, index) { list.appendChild(card(result, index)); });
     if (results.length) { select(0, false); }
+    if (openFirst) {
+      openFirst = false;  // only the link's first answer; going back shows the results
+      if (results.length) { window.location.href = entryUrl(results[0].id); }
+    }
   }
 
   function select(index, focus) {
@@ -126,6 +142,7 @@
   function search(log) {
     var query = input.value;
     var ticket = ++latest;
+    followInAddress(query);
     if (!query.trim()) { render({ results: [] }); return; }
     status.textContent = t("loading");
     var url = "/api/search?q=" + encodeURIComponent(query) + "&limit=10" +
@@ -169,6 +186,7 @@
       input.focus();  // typing anywhere goes back to the search box
     } else if (event.key === "Escape") {
       input.value = "";
+      followInAddress("");
       render({ results: [] });
       input.focus();
     }

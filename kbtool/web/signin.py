@@ -1,0 +1,203 @@
+"""Sign-in for the staff app: the login page, signed session cookies, a growing wait after
+wrong passwords, logout, and single sign-on users from trusted web servers."""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, g, jsonify, redirect, render_template, request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from . import accounts
+from .access import Access
+from .messages import messages_for
+
+COOKIE = "kbtool_session"
+SESSION_SECONDS = 12 * 3600
+"""A session lasts one long shift; then staff sign in again."""
+PUBLIC = ("/login", "/api/health", "/static/")
+FREE_FAILURES = 1
+MAX_WAIT = 300.0
+
+
+class Throttle:
+    """Failed sign-ins per name and per address: after each one the next try must wait longer
+    (1 s, 2 s, 4 s ... up to 5 minutes). Kept in this process's memory."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._failures: dict[str, tuple[int, float]] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, keys: list[str]) -> float:
+        """Seconds before another attempt is accepted for any of `keys`."""
+        now = self.clock()
+        with self._lock:
+            waits = [min(MAX_WAIT, 2.0 ** (count - FREE_FAILURES)) - (now - last)
+                     for key in keys for count, last in [self._failures.get(key, (0, 0.0))]
+                     if count >= FREE_FAILURES]
+        return max([0.0, *waits])
+
+    def failed(self, keys: list[str]) -> None:
+        now = self.clock()
+        with self._lock:
+            for key in keys:
+                count, _ = self._failures.get(key, (0, 0.0))
+                self._failures[key] = (count + 1, now)
+            if len(self._failures) > 100_000:  # bounded memory under a flood of names
+                self._failures.clear()
+
+    def succeeded(self, keys: list[str]) -> None:
+        with self._lock:
+            for key in keys:
+                self._failures.pop(key, None)
+
+
+class AccountsCache:
+    """The accounts file, re-read when it changes (so `kbtool users` takes effect at once)."""
+
+    def __init__(self, path: Any) -> None:
+        self.path = path
+        self._seen: tuple[int, int, int] | None = None
+        self._accounts: accounts.Accounts | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> accounts.Accounts:
+        try:
+            stat = os.stat(self.path)
+            seen = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        except OSError:
+            seen = None
+        with self._lock:
+            if self._accounts is None or seen != self._seen:
+                self._accounts, self._seen = accounts.load(self.path), seen
+            return self._accounts
+
+
+def install(app: Flask, access: Access, throttle: Throttle | None = None) -> None:
+    """Require a signed-in user on every route but the login page, /api/health and static files."""
+    if not access.required:
+        _refuse_proxied(app)
+        return
+    throttle = throttle or Throttle()
+    store = AccountsCache(access.users_path) if access.users_path is not None else None
+
+    def lang() -> str:
+        return "en" if request.args.get("lang") == "en" else "zh"
+
+    def signer() -> URLSafeTimedSerializer | None:
+        return URLSafeTimedSerializer(store.get().secret, salt="kbtool-session") if store else None
+
+    def secure() -> bool:
+        forwarded = request.headers.get("X-Forwarded-Proto", "") == "https" and access.trusted(request.remote_addr)
+        return access.secure_cookies or request.is_secure or forwarded
+
+    def session_user() -> str | None:
+        raw = request.cookies.get(COOKIE)
+        sign = signer()
+        if not raw or sign is None or store is None:
+            return None
+        try:
+            data = sign.loads(raw, max_age=SESSION_SECONDS)
+        except BadSignature:
+            return None
+        name = data.get("u") if isinstance(data, dict) else None
+        if not isinstance(name, str) or data.get("s") != store.get().stamp(name) or not data.get("s"):
+            return None
+        return name
+
+    def sso_user() -> str | None:
+        if access.sso_header is None or not access.trusted(request.remote_addr):
+            return None
+        value = request.headers.get(access.sso_header, "").strip()
+        try:
+            value = value.encode("latin-1").decode("utf-8")  # WSGI hands headers over as latin-1
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+        return value or None
+
+    @app.before_request
+    def require_user() -> Any:
+        g.user = sso_user() or session_user()
+        g.can_logout = g.user is not None and request.cookies.get(COOKIE) is not None
+        if g.user is not None or request.path.startswith(PUBLIC):
+            return None
+        if request.path.startswith("/api/"):
+            body = {"error": {"status": 401, "code": "sign-in-required",
+                              "message": "sign in to the staff app first (open / in a browser)"}}
+            return jsonify(body), 401
+        if store is None:  # single sign-on only: the hospital's web server signs people in
+            return render_template("error.html", t=messages_for(lang()), lang=lang(), status=401,
+                                   message=messages_for(lang())["sso_required"]), 401
+        return redirect(_login_url(request.full_path if request.query_string else request.path))
+
+    @app.route("/login", methods=["GET", "POST"])
+    def login() -> Any:
+        t = messages_for(lang())
+        target = _safe_next(request.values.get("next", "/"))
+        if store is None:
+            return redirect(target)
+        if request.method == "GET":
+            return render_template("login.html", t=t, lang=lang(), next=target, name="", message=None)
+        name = request.form.get("name", "").strip()
+        keys = [f"name:{name.lower()}", f"addr:{request.remote_addr}"]
+        waiting = throttle.wait(keys)
+        if waiting > 0:
+            message = t["login_wait"].format(seconds=math.ceil(waiting))
+            return render_template("login.html", t=t, lang=lang(), next=target, name=name,
+                                   message=message), 429
+        if not accounts.verify(store.get(), name, request.form.get("password", "")):
+            throttle.failed(keys)
+            return render_template("login.html", t=t, lang=lang(), next=target, name=name,
+                                   message=t["login_failed"]), 401
+        throttle.succeeded(keys)
+        name = accounts.check_name(name)
+        sign = signer()
+        assert sign is not None
+        response = redirect(target)
+        response.set_cookie(COOKIE, sign.dumps({"u": name, "s": store.get().stamp(name)}),
+                            max_age=SESSION_SECONDS, httponly=True, samesite="Strict", secure=secure(),
+                            path="/")
+        return response
+
+    @app.post("/logout")
+    def logout() -> Any:
+        response = redirect("/login")
+        response.delete_cookie(COOKIE, path="/", httponly=True, samesite="Strict", secure=secure())
+        return response
+
+
+PROXY_HEADERS = ("X-Forwarded-For", "X-Real-IP", "Forwarded")
+
+
+def _refuse_proxied(app: Flask) -> None:
+    """Without sign-in the app is for this computer only; a request relayed by a web server comes
+    from elsewhere, so it is refused (staff notes must not reach the whole network)."""
+
+    @app.before_request
+    def local_only() -> Any:
+        if request.path == "/api/health" or not any(request.headers.get(name) for name in PROXY_HEADERS):
+            return None
+        body = {"error": {"status": 403, "code": "sign-in-not-configured",
+                          "message": "this staff app has no sign-in set up, so it only answers this "
+                                     "computer, not requests relayed by a web server: set up staff "
+                                     "accounts or single sign-on (docs/deploy.md)"}}
+        return jsonify(body), 403
+
+
+def _safe_next(target: str) -> str:
+    """Only paths on this site: never another site (`//evil`, `https://...`, backslashes)."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target.rstrip("?") or "/"
+
+
+def _login_url(target: str) -> str:
+    from urllib.parse import urlencode
+
+    return "/login?" + urlencode({"next": target})
