@@ -17,6 +17,7 @@ from .options import KB_OPTION_HELP, Settings, accept_kb_option
 
 COMMANDS: dict[str, str] = {
     "build": "kbtool.commands.build:build",
+    "callback": "kbtool.commands.callback:callback",
     "check": "kbtool.commands.check:check",
     "gaps": "kbtool.commands.gaps:gaps",
     "index": "kbtool.commands.index:index",

@@ -37,7 +37,8 @@ def parse_date(value: Any) -> dt.date | None:
 
 def entry_problems(entry: Entry, today: dt.date | None = None) -> list[Problem]:
     """Single-entry checks beyond the schema: file name, folder, dates, markup."""
-    return [*_identity(entry), *_dates(entry, today), *_markup(entry), *_invisible(entry)]
+    return [*_identity(entry), *_dates(entry, today), *_markup(entry), *_invisible(entry),
+            *_callback(entry)]
 
 
 def _identity(entry: Entry) -> list[Problem]:
@@ -110,7 +111,11 @@ def _markup(entry: Entry) -> list[Problem]:
     if isinstance(flags, list):
         for index, flag in enumerate(flags):
             if isinstance(flag, dict):
-                texts += [(("red_flags", index, part), flag.get(part)) for part in ("when", "action")]
+                texts += [(("red_flags", index, part), flag.get(part)) for part in ("when", "action", "ask")]
+    callback = entry.data.get("callback")
+    reminders = callback.get("remind") if isinstance(callback, dict) else None
+    if isinstance(reminders, list):
+        texts += [(("callback", "remind", index), text) for index, text in enumerate(reminders)]
     for where, value in texts:
         if isinstance(value, str):
             for issue in scan_plain(value):
@@ -159,6 +164,16 @@ def _strings(value: Any, where: FieldPath) -> list[tuple[FieldPath, str]]:
 
 def _dotted(where: FieldPath) -> str:
     return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in where).lstrip(".")
+
+
+def _callback(entry: Entry) -> list[Problem]:
+    """A callback script belongs to aftercare: a call after a procedure."""
+    kind = entry.data.get("type")
+    if "callback" in entry.data and isinstance(kind, str) and kind != "aftercare":
+        return [_problem(entry, ("callback",), "error", "callback-type",
+                         f"'callback' is only for aftercare entries (this is a {kind}): remove it, "
+                         "or move the follow-up call script to the aftercare entry", key=True)]
+    return []
 
 
 def _markup_problem(entry: Entry, where: FieldPath, kind: str, offset: int, text: str) -> Problem:

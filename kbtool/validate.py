@@ -28,6 +28,7 @@ FIELD_HINTS: dict[str, str] = {
     "action": "each red flag needs 'action:' (what the patient should do)",
     "rule": "each wording exception needs 'rule:' (the rule id it allows)",
     "reason": "each wording exception needs 'reason:' saying why the wording is accurate here",
+    "days": "the callback block needs 'days:', the days after the procedure when calls are due, e.g. [1, 7, 30]",
 }
 
 TYPE_WORDS: dict[str, str] = {
@@ -120,6 +121,11 @@ def _describe(name: str, error: ValidationError) -> str:
         return f"'{name}' is empty: write the text, or remove the field"
     if kind == "maxLength":
         return f"'{name}' is too long ({len(value)} characters, at most {expected}): shorten it"
+    if kind in ("minimum", "maximum"):
+        return f"'{name}' must be from 1 to 365 days after the procedure (found {_shown(value)})" \
+            if ".days" in name else f"'{name}': {error.message}"
+    if kind == "uniqueItems":
+        return f"'{name}' lists the same value twice: keep each one once"
     if kind == "minItems":
         return f"'{name}' is an empty list: add at least one item, or remove the field"
     if kind == "oneOf" and name.endswith("reviewed_by"):

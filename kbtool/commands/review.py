@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import click
 
@@ -74,11 +75,14 @@ def approve(ctx: click.Context, entry_id: str, reviewers: tuple[str, ...], next_
 @click.option("--specialty", help="Only entries of this specialty, e.g. 妇科.")
 @click.option("--due-within", "due_within", type=click.IntRange(min=0), metavar="DAYS",
               help="Only entries whose next review is within DAYS days (overdue ones included).")
+@click.option("--callbacks", is_flag=True,
+              help="Only aftercare entries whose follow-up call script is incomplete: warning signs "
+                   "without a question ('ask') or no call days ('callback.days').")
 @json_option
 @today_option
 @click.pass_context
 def status(ctx: click.Context, states: tuple[str, ...], specialty: str | None, due_within: int | None,
-           as_json: bool, today: dt.date) -> None:
+           callbacks: bool, as_json: bool, today: dt.date) -> None:
     """The review queue, most urgent first: changed and overdue, then due soon, then drafts.
 
     Example:  kbtool review status --specialty 妇科 --due-within 60
@@ -94,6 +98,9 @@ def status(ctx: click.Context, states: tuple[str, ...], specialty: str | None, d
     loaded = load_kb(kb)
     stale = stale_translations([entry_links(entry) for entry in loaded.entries])
     queue = build_queue(loaded.entries, today, config, states, specialty, due_within, stale)
+    if callbacks:
+        _callback_status(queue.items, loaded.entries, as_json)
+        return
     if as_json:
         click.echo(to_json(queue.as_dict()))
         return
@@ -123,6 +130,30 @@ def status(ctx: click.Context, states: tuple[str, ...], specialty: str | None, d
             click.echo(f"    wording exception {exception['rule']}: {exception['reason'] or '(no reason given)'}")
     if loaded.problems:
         click.echo(f"\n{plural(len(loaded.problems), 'file')} could not be read: run 'kbtool check' for details")
+
+
+def _callback_status(items: list[Any], entries: list[Any], as_json: bool) -> None:
+    """Aftercare entries (in queue order) whose call script still lacks questions or days."""
+    from ..callback import callback_gaps
+
+    by_id = {entry.id: entry for entry in entries}
+    gaps = [{**found, "state": item.state} for item in items
+            if item.id in by_id and (found := callback_gaps(by_id[item.id])) is not None]
+    if as_json:
+        click.echo(to_json({"count": len(gaps), "entries": gaps}))
+        return
+    if not gaps:
+        click.echo("every aftercare entry has a follow-up question for each warning sign and call days")
+        return
+    click.echo(f"{plural(len(gaps), 'aftercare entry').replace('entrys', 'entries')} with an "
+               "incomplete follow-up call script:")
+    for gap in gaps:
+        click.echo(f"\n[{STATE_LABELS[gap['state']]}] {gap['id']}: {gap['title']}")
+        click.echo(f"    {gap['file']}")
+        if not gap["days"]:
+            click.echo("    no call days: add 'callback:' with 'days:', the days after the procedure when calls are due, e.g. [1, 7, 30]")
+        for when in gap["missing_ask"]:
+            click.echo(f"    no 'ask' for the warning sign: {when}")
 
 
 @review.command()

@@ -1,9 +1,11 @@
 """Lint one entry's patient-facing fields and turn findings into Problems at file lines.
 
-Aliases and staff notes are never linted: aliases record what people say, and staff notes
-are not shown to patients. An entry may list `wording_exceptions` (rule + reason) for
-wording a reviewer accepted; findings of those rules are dropped, and the review queue
-shows the exceptions (`entry_exceptions`)."""
+Aliases, staff notes and callback notes are never linted: aliases record what people say,
+and the notes are not said to patients. Follow-up call questions (`red_flags[].ask`) and
+reminders (`callback.remind`) are said to patients on the phone, so they are linted.
+An entry may list `wording_exceptions` (rule + reason) for wording a reviewer accepted;
+findings of those rules are dropped, and the review queue shows the exceptions
+(`entry_exceptions`)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,9 @@ from .rule import Rule
 TOP_FIELDS = ("title", "question", "summary", "body")
 MODEL_RULE_IDS = tuple(RULE_PREFIX + category for category in load_categories())
 """Ids of the classifier's findings (model-guarantee, ...), valid in wording_exceptions."""
-FLAG_FIELDS = ("when", "action")
+FLAG_FIELDS = ("when", "action", "ask")
+CALLBACK_FIELD = "summary"
+"""Callback reminders are read out on the phone like the summary, so the same rules apply."""
 EXCEPTIONS = "wording_exceptions"
 
 
@@ -40,6 +44,12 @@ def text_fields(entry: Entry) -> list[tuple[FieldPath, str, str]]:
                 value = flag.get(name)
                 if isinstance(value, str) and value.strip():
                     found.append((("red_flags", index, name), "red_flags", value))
+    callback = entry.data.get("callback")
+    reminders = callback.get("remind") if isinstance(callback, dict) else None
+    if isinstance(reminders, list):
+        for index, value in enumerate(reminders):
+            if isinstance(value, str) and value.strip():
+                found.append((("callback", "remind", index), CALLBACK_FIELD, value))
     return found
 
 

@@ -26,8 +26,11 @@ RevisionLookup = Callable[[Entry], "Revision | None"]
 """Finds an entry's signed-off revision (`history.signed_off_revision`); may raise HistoryError."""
 
 REVIEW_FIELDS = ("reviewed_by", "reviewed_on", "next_review")
-UNPUBLISHED_FIELDS = ("review", "staff_notes", "wording_exceptions")
-"""Never copied to the site: internal notes, reviewer-only exceptions, the sign-off block itself."""
+UNPUBLISHED_FIELDS = ("review", "staff_notes", "wording_exceptions", "callback")
+"""Never copied to the site: internal notes, reviewer-only exceptions, the sign-off block itself,
+the follow-up call script."""
+UNPUBLISHED_FLAG_FIELDS = ("ask",)
+"""Never copied from a red flag: the question staff ask on a follow-up call."""
 
 
 @dataclass(frozen=True)
@@ -86,12 +89,20 @@ class Selection:
 
 
 def public_content(data: dict[str, Any]) -> dict[str, Any]:
-    """The patient-facing fields of an entry: no review block, staff notes or `x-` fields."""
-    return {
+    """The patient-facing fields of an entry: no review block, staff notes, call script or
+    `x-` fields. Every page, search index and API file is made from this."""
+    content = {
         key: value
         for key, value in data.items()
         if key not in UNPUBLISHED_FIELDS and not key.startswith("x-")
     }
+    if isinstance(content.get("red_flags"), list):
+        content["red_flags"] = [
+            {k: v for k, v in flag.items() if k not in UNPUBLISHED_FLAG_FIELDS}
+            if isinstance(flag, dict) else flag
+            for flag in content["red_flags"]
+        ]
+    return content
 
 
 def _review(data: dict[str, Any]) -> dict[str, Any]:

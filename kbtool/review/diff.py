@@ -10,8 +10,8 @@ import yaml
 
 from .state import _canonical
 
-FIELD_ORDER = ("title", "question", "summary", "body", "red_flags", "aliases", "related", "translations",
-               "specialty", "tags", "sources", "staff_notes", "wording_exceptions", "type", "lang", "id")
+FIELD_ORDER = ("title", "question", "summary", "body", "red_flags", "callback", "aliases", "related",
+               "translations", "specialty", "tags", "sources", "staff_notes", "wording_exceptions", "type", "lang", "id")
 
 
 @dataclass(frozen=True)

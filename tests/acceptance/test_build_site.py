@@ -37,6 +37,9 @@ SECRETS = [
     "UNREVIEWED-TEXT",
     "ERROR-ENTRY-MARKER",
     "NO-REVISION-MARKER",
+    "CALLBACK-ASK-MARKER",
+    "CALLBACK-REMIND-MARKER",
+    "CALLBACK-NOTES-MARKER",
 ]
 
 
@@ -93,7 +96,27 @@ def make_kb(repo: Path) -> Path:
             review={**REVIEW, "reviewed_on": "2025-06-01", "next_review": "2026-06-01"},
         ),
     )
-    write_entry(kb, signed("after-op", "aftercare", title="术后护理"))
+    write_entry(
+        kb,
+        signed(
+            "after-op",
+            "aftercare",
+            title="术后护理",
+            red_flags=[
+                {
+                    "when": "AFTER-OP-SIGN",
+                    "urgency": "urgent",
+                    "action": "当天就诊。",
+                    "ask": "CALLBACK-ASK-MARKER？",
+                }
+            ],
+            callback={
+                "days": [1, 7],
+                "remind": ["CALLBACK-REMIND-MARKER"],
+                "notes": "CALLBACK-NOTES-MARKER",
+            },
+        ),
+    )
     write_entry(kb, signed("hours", "faq", title="门诊时间"))
     write_entry(
         kb,
@@ -216,6 +239,15 @@ def test_drafts_staff_notes_and_unreviewed_text_appear_nowhere(
             assert secret.encode() not in data, f"{secret} found in {path.relative_to(out)}"
     assert not (out / "conditions" / "draft-entry").exists()
     assert not (out / "api" / "entries" / "draft-entry.json").exists()
+
+
+def test_the_callback_script_is_never_published(built: tuple[Path, dict[str, Any]]) -> None:
+    out, _ = built
+    html = page(out, "aftercare/after-op")
+    assert "AFTER-OP-SIGN" in content(html)  # the warning sign itself is patient information
+    api = json.loads((out / "api" / "entries" / "after-op.json").read_text(encoding="utf-8"))
+    assert api["red_flags"] == [{"when": "AFTER-OP-SIGN", "urgency": "urgent", "action": "当天就诊。"}]
+    assert "callback" not in api
 
 
 def test_changed_entry_is_published_as_its_signed_off_revision(
