@@ -70,7 +70,8 @@ def render_script(script: dict[str, Any]) -> list[str]:
     for question in questions if isinstance(questions, list) else []:
         label = URGENCY_LABELS.get(question["urgency"], question["urgency"])
         lines.append(f"  {question['number']}. [{label}] {question['ask']}")
-        advice = f"{script['if_emergency']} {question['action']}" if question["stop"] \
+        gap = " " if script["lang"] == "en" else ""
+        advice = f"{script['if_emergency']}{gap}{question['action']}" if question["stop"] \
             else question["action"]
         lines.append(f"     yes: {advice}")
     if not questions:

@@ -95,6 +95,20 @@ def create_app(live: LiveKb, gap_log: Path | None = None, access: Access | None 
                                    message=messages_for(lang())["not_found"]), 404
         return render_template("entry.html", t=messages_for(lang()), lang=lang(), entry=view)
 
+    @app.get("/entries/<entry_id>/callback")
+    def callback_page(entry_id: str) -> Any:
+        t = messages_for(lang())
+        try:
+            script = _callback(live, entry_id, request.args.get("day"))
+        except ApiError as error:
+            return render_template("error.html", t=t, lang=lang(), status=error.status,
+                                   message=error.message), error.status
+        return render_template("callback.html", t=t, lang=lang(), script=script)
+
+    @app.get("/api/entries/<entry_id>/callback")
+    def api_callback(entry_id: str) -> Response:
+        return jsonify(_callback(live, entry_id, request.args.get("day")))
+
     @app.get("/api/search")
     def api_search() -> Response:
         query = request.args.get("q", "")
@@ -153,6 +167,23 @@ def _entry(live: LiveKb, entry_id: str) -> dict[str, Any] | None:
         return None
     return entry_view(entry, snapshot.entries, live.today(), live.due_soon_days,
                       snapshot.errors.get(entry_id, 0), snapshot.stale.get(entry_id))
+
+
+def _callback(live: LiveKb, entry_id: str, day_arg: str | None) -> dict[str, Any]:
+    """The follow-up call script (`kbtool callback --json`), or an ApiError saying why not."""
+    from ..callback import CallbackError, call_script, find_entry
+
+    day = None
+    if day_arg:
+        if not day_arg.isdigit() or not 1 <= int(day_arg) <= 365:
+            raise ApiError(400, "bad-day", "day must be a whole number of days after the procedure, 1 to 365")
+        day = int(day_arg)
+    try:
+        entry = find_entry(list(live.snapshot.entries.values()), entry_id)
+    except CallbackError as error:
+        code = "not-aftercare" if entry_id in live.snapshot.entries else "not-found"
+        raise ApiError(404, code, str(error)) from None
+    return call_script(entry, live.today(), live.due_soon_days, day).as_dict()
 
 
 def _record_gap(gap_log: Path, query: str) -> None:

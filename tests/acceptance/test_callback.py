@@ -174,3 +174,34 @@ def test_review_status_lists_incomplete_call_scripts(kb: Path, cli, cli_json) ->
     text = cli("review", "status", "--callbacks", "--today", "2026-11-22").output
     assert "no 'ask' for the warning sign: 复查时间到了" in text and "no call days" in text
     assert "done" not in text and "flu" not in text
+
+
+def test_staff_app_json_twin_agrees_with_the_cli(kb: Path, cli_json) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from kbtool.web.app import create_app
+    from kbtool.web.live import LiveKb
+
+    write_entry(kb, after_op(staff_notes="坐席须知。"))
+    write_entry(kb, entry_data("flu", review=SIGNED))
+    live = LiveKb(kb, kb.parent / "cache", today=lambda: dt.date(2026, 11, 22), poll_seconds=3600)
+    try:
+        client = create_app(live).test_client()
+        for query, args in (("", ()), ("?day=7", ("--day", "7"))):
+            response = client.get(f"/api/entries/after-op/callback{query}")
+            _, from_cli = cli_json("callback", "after-op", "--today", "2026-11-22", *args)
+            assert response.status_code == 200 and response.get_json() == from_cli
+        page = client.get("/entries/after-op/callback?day=7")
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and "出血有没有止不住" in html and 'aria-current="page">第 7 天' in html
+        assert 'id="callback-link"' in client.get("/entries/after-op").get_data(as_text=True)
+        assert 'id="callback-link"' not in client.get("/entries/flu").get_data(as_text=True)
+        for path, status, code in (("/api/entries/flu/callback", 404, "not-aftercare"),
+                                   ("/api/entries/nothing/callback", 404, "not-found"),
+                                   ("/api/entries/after-op/callback?day=0", 400, "bad-day"),
+                                   ("/api/entries/after-op/callback?day=x", 400, "bad-day")):
+            response = client.get(path)
+            assert response.status_code == status and response.get_json()["error"]["code"] == code
+        assert client.get("/entries/flu/callback").status_code == 404
+    finally:
+        live.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ import pytest
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 SAMPLE_KB = Path(__file__).resolve().parents[2] / "kb"
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -136,4 +138,91 @@ def test_deep_links_open_with_results_and_the_address_follows_the_search(base_ur
     other.go_back()
     other.locator("#results li.card").first.wait_for()  # back on the results, not bounced again
     assert other.url.endswith("/?q=%E5%AE%AB%E5%A4%96%E5%AD%95")
+
+
+def test_staff_walks_a_follow_up_call_with_the_keyboard(base_url: str, browser: Any) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    page = context.new_page()
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url))
+    page.goto(base_url + "/")
+    page.keyboard.type("人流后")
+    page.locator("#results li.card[data-id='abortion-aftercare']").wait_for()
+    assert page.locator("#results li.card").first.get_attribute("data-id") == "abortion-aftercare"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("h")  # the entry page's key for the follow-up call script
+    assert page.url.endswith("/entries/abortion-aftercare/callback")
+    assert page.locator("h1").inner_text() == "回访 · 人工流产术后护理"
+    questions = page.locator("#questions > li")
+    assert questions.count() == 4
+    assert page.locator("#emergency").is_hidden()
+    assert page.evaluate("document.activeElement.id") == "q-0"  # ready to ask the first question
+    assert "urgency-emergency" in (questions.nth(0).get_attribute("class") or "")  # emergency first
+    sent.clear()
+
+    assert questions.nth(1).locator(".answer-buttons").is_hidden()  # one question at a time
+    page.keyboard.press("2")  # no
+    assert questions.nth(0).locator(".answer-buttons").is_hidden()
+    assert questions.nth(1).locator(".answer-buttons").is_visible()
+    page.keyboard.press("3")  # not sure
+    assert "answer-unsure" in (questions.nth(1).get_attribute("class") or "")
+    assert "值班医生或护士" in questions.nth(1).locator(".result").inner_text()
+    page.keyboard.press("y")  # yes to an urgent sign: its action shows at once
+    assert "当天到妇科急诊" in questions.nth(2).locator(".result").inner_text()
+    page.keyboard.press("Backspace")  # undo
+    assert questions.nth(2).locator(".result").inner_text() == ""
+    assert "current" in (questions.nth(2).get_attribute("class") or "")
+    page.keyboard.press("n")
+    page.keyboard.press("n")
+    assert page.locator("#done").is_visible()
+    page.keyboard.press("c")
+    page.locator("#copy-summary.copied").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.locator("#callback-summary").inner_text()
+    lines = copied.split("\n")
+    assert lines[0] == "回访记录：人工流产术后护理（abortion-aftercare）"
+    assert lines[1].startswith("1. 有没有出血很多") and lines[1].endswith("— 否")
+    assert lines[2].endswith("— 不确定")
+    assert lines[5] == "结论：有不确定的回答：需要值班医生或护士判断"
+    assert lines[6].startswith("依据：知识库条目 abortion-aftercare，审核日期 2026-11-22")
+    page.screenshot(path=str(ARTIFACTS / "staff-callback-done.png"), full_page=True)
+
+    page.locator("#restart").click()
+    page.keyboard.press("1")  # yes to the emergency sign: the script stops
+    card = page.locator("#emergency")
+    card.wait_for()
+    assert "请立即拨打 120" in card.inner_text() and "立即拨打 120 或就近去医院急诊" in card.inner_text()
+    entry_flag_colour = "rgb(176, 0, 32)"  # --red, the colour of emergency flags everywhere in the app
+    assert card.evaluate("node => getComputedStyle(node).backgroundColor") == entry_flag_colour
+    assert page.evaluate("document.activeElement.id") == "emergency"
+    page.keyboard.press("2")  # the remaining questions cannot be answered any more
+    assert all("not-asked" in (questions.nth(i).get_attribute("class") or "") for i in (1, 2, 3))
+    summary = page.locator("#callback-summary").inner_text()
+    assert "结论：紧急：已告知患者立即拨打 120 或去最近的急诊" in summary
+    assert summary.count("未询问（因紧急情况停止）") == 3
+    page.screenshot(path=str(ARTIFACTS / "staff-callback-emergency.png"), full_page=True)
+    assert sent == []  # answers stay in the page: nothing is sent or stored
+    context.close()
+
+
+def test_follow_up_call_page_has_no_serious_accessibility_problems(base_url: str, browser: Any) -> None:
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed: npm ci --ignore-scripts --prefix tests/browser")
+    context = browser.new_context(viewport={"width": 1024, "height": 700}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(base_url + "/entries/cataract-surgery-aftercare-en/callback?day=7&lang=en")
+    page.keyboard.press("3")
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    (ARTIFACTS / "axe-staff-callback.json").write_text(
+        json.dumps(result["violations"], ensure_ascii=False, indent=2), encoding="utf-8")
+    serious = [f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']][:5]}"
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    assert "Follow-up call" in page.locator("h1").inner_text()
     context.close()
