@@ -45,3 +45,28 @@ def test_sample_kb_builds_without_staff_notes_or_drafts(tmp_path: Path) -> None:
             not list(out.rglob(f"{draft}/index.html"))
             and not (out / "api" / "entries" / f"{draft}.json").exists()
         )
+
+
+def test_sample_aftercare_call_scripts_are_complete_and_never_published(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kbtool.cli import main
+
+    result = CliRunner().invoke(main, ["--kb", str(SAMPLE), "review", "status", "--callbacks", "--json"])
+    assert result.exit_code == 0 and '"count": 0' in result.output  # every warning sign has an 'ask'
+    kb = tmp_path / "kb"
+    shutil.copytree(SAMPLE, kb)
+    out = tmp_path / "site"
+    build_site(kb, out, dt.date(2026, 11, 22))
+    staff_only: list[str] = []
+    for path in sorted((kb / "aftercare").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert data["callback"]["days"], path.name
+        staff_only += [flag["ask"] for flag in data["red_flags"]] + [data["callback"]["notes"]]
+    flat = " ".join(
+        " ".join(p.read_text(encoding="utf-8", errors="replace").split())
+        for p in out.rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".xml")
+    )
+    assert len(staff_only) > 30
+    for text in staff_only:
+        assert " ".join(text.split()) not in flat, text
