@@ -138,6 +138,7 @@ def test_deep_links_open_with_results_and_the_address_follows_the_search(base_ur
     other.go_back()
     other.locator("#results li.card").first.wait_for()  # back on the results, not bounced again
     assert other.url.endswith("/?q=%E5%AE%AB%E5%A4%96%E5%AD%95")
+    context.close()
 
 
 def test_staff_walks_a_follow_up_call_with_the_keyboard(base_url: str, browser: Any) -> None:
