@@ -16,7 +16,7 @@ from .load import load_categories
 from .plain import plain_findings
 from .plan import TextIndex, make_plan, pattern_index
 from .rule import Rule
-from .text import Sentences, has_cjk, mask_markdown, split_sentences
+from .text import Sentences, clause_spans, has_cjk, mask_markdown, split_sentences
 
 _DEFAULT_CONFIG = WordingConfig()
 
@@ -86,8 +86,7 @@ def _model_findings(text: str, masked: str, sentences: Sentences, lang: str,
     model = None if MODEL in config.disabled else load_model()
     if model is None:
         return []
-    spans = [(s, e) for s, e in sentences.spans
-             if e - s >= MIN_CHARS.get(lang, 4) and not masked[s:e].rstrip().endswith(_QUESTION_END)]
+    spans = [span for s, e in sentences.spans if (span := _statement_part(masked, s, e, lang))]
     skip = [(f.category, f.start, f.end) for f in found]
     categories = load_categories()
     findings: list[TextFinding] = []
@@ -99,6 +98,17 @@ def _model_findings(text: str, masked: str, sentences: Sentences, lang: str,
         findings.append(TextFinding(rule_id, category, "warning", start, end, text[start:end],
                                     model_message(info, lang)))
     return findings
+
+
+def _statement_part(text: str, start: int, end: int, lang: str) -> tuple[int, int] | None:
+    """The part of a sentence the model scores: all of it, or, for a question, the clauses before
+    the asking one ("这个季节做手术效果特别好，您最近有没有发热？" still carries a claim)."""
+    if text[start:end].rstrip().endswith(_QUESTION_END):
+        clauses = clause_spans(text, (start, end))
+        if len(clauses) < 2:
+            return None
+        end = clauses[-2][1]
+    return (start, end) if end - start >= MIN_CHARS.get(lang, 4) else None
 
 
 def model_message(info: dict[str, Any], lang: str) -> str:

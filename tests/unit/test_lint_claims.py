@@ -252,3 +252,12 @@ def test_the_pattern_cache_changes_no_finding_and_survives_damage(
     assert fresh_findings() == cold                      # another version's cache: ignored
     rule_loading._cache.clear()
     pattern_cache._state.update(entries=None, dirty=False, stamp=None)
+
+
+def test_a_claim_inside_a_question_sentence_is_still_a_claim() -> None:
+    """A callback question may carry a claim in its first clause; the asking clause excuses
+    only itself."""
+    assert "guarantee" in categories("恢复得好吗？我们的手术保证治愈，有没有发热？", "zh")
+    assert "guarantee" in categories("Our surgery always cures it, but have you had a fever?", "en")
+    assert categories("这种病能彻底治好吗？", "zh") == set()
+    assert categories("Will it definitely be cured?", "en") == set()
