@@ -383,6 +383,7 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             build = self.build
             return [build(item, where + (index,)) for index, item in enumerate(node.value)]
+        assert isinstance(node, yaml.MappingNode)  # the composer makes only these three kinds
         return self._mapping(node, where)
 
     def _mapping(self, node: yaml.MappingNode, where: FieldPath) -> dict[str, Any]:

@@ -14,14 +14,17 @@ from kbtool.cli import main
 
 @pytest.fixture(autouse=True, scope="session")
 def _index_key_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The search index key (see kbtool.search.seal) lives in a test folder, not the user's home."""
-    saved = os.environ.get("XDG_CONFIG_HOME")
+    """The search index key (kbtool.search.seal) and the wording-pattern cache
+    (kbtool.lint.pattern_cache) live in test folders, not in the user's home."""
+    saved = {name: os.environ.get(name) for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME")}
     os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("config"))
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
     yield
-    if saved is None:
-        os.environ.pop("XDG_CONFIG_HOME", None)
-    else:
-        os.environ["XDG_CONFIG_HOME"] = saved
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture

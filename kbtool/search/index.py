@@ -21,7 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Entry, Problem
-from .manifest import MANIFEST, Changes, Manifest, diff, file_hash, read_manifest, scan, write_manifest
+from .manifest import (
+    MANIFEST,
+    Changes,
+    Manifest,
+    diff,
+    file_hash,
+    read_manifest,
+    scan,
+    write_manifest,
+)
 from .schema import build_schema
 from .seal import Damaged, seal, verify
 from .store import IndexStore

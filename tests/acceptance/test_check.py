@@ -331,7 +331,7 @@ def test_sample_and_service_faq_kbs_have_no_wording_findings(  # type: ignore[no
     monkeypatch.delenv("KBTOOL_KB", raising=False)
     rules, _ = load_rules()
     wording = {rule.id for rule in rules} | set(PLAIN_RULE_IDS)
-    code, data = cli_json("check", "--today", TODAY)
+    _, data = cli_json("check", "--today", TODAY)
     found = [p for p in data["problems"] if p["code"] in wording or p["code"].startswith("model-")]
     assert found == []
     assert data["entries"] >= 16
