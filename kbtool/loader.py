@@ -220,11 +220,7 @@ def parse_entry(raw: bytes, shown: str, stem: str) -> tuple[tuple[str, dict[str,
     if not text.strip():
         return fail("empty-file", "the file is empty: write the entry, or delete the file")
     try:
-        loader = _EntryLoader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+        node = _compose(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line: int | None = mark.line + 1 if mark else None
@@ -259,6 +255,15 @@ def parse_entry(raw: bytes, shown: str, stem: str) -> tuple[tuple[str, dict[str,
     return (text, data, builder), []
 
 
+def _compose(text: str) -> yaml.Node | None:
+    """The YAML node tree of one entry's text (the loader that refuses tags and oversized input)."""
+    loader = _EntryLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 def read_fields(path: Path, names: frozenset[str], root: Path | None = None) -> dict[str, Any] | None:
     """Only the named top-level fields of an entry file, without checks (fast: the rest of the
     file is parsed but never turned into data), or None when the file would not load."""
@@ -267,11 +272,7 @@ def read_fields(path: Path, names: frozenset[str], root: Path | None = None) -> 
     if failure is not None:
         return None
     try:
-        loader = _EntryLoader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+        node = _compose(text)
         if not isinstance(node, yaml.MappingNode):
             return None
         builder = _Builder(str(path), path.stem, track_aliases="&" in text)

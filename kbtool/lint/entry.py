@@ -20,8 +20,6 @@ from .plain import PLAIN_RULE_IDS
 from .rule import Rule
 
 TOP_FIELDS = ("title", "question", "summary", "body")
-MODEL_RULE_IDS = tuple(RULE_PREFIX + category for category in load_categories())
-"""Ids of the classifier's findings (model-guarantee, ...), valid in wording_exceptions."""
 FLAG_FIELDS = ("when", "action", "ask")
 CALLBACK_FIELD = "summary"
 """Callback reminders are read out on the phone like the summary, so the same rules apply."""
@@ -85,7 +83,8 @@ def lint_entry(entry: Entry, rules: Sequence[Rule], config: WordingConfig | None
 
 def _check_exceptions(entry: Entry, rules: Sequence[Rule]) -> tuple[set[str], list[Problem]]:
     """Rule ids validly suppressed, and a Problem for each unknown rule or missing reason."""
-    known = {rule.id for rule in rules} | set(PLAIN_RULE_IDS) | set(MODEL_RULE_IDS)
+    known = ({rule.id for rule in rules} | set(PLAIN_RULE_IDS)
+             | {RULE_PREFIX + category for category in load_categories()})  # model-guarantee, ...
     suppressed: set[str] = set()
     problems: list[Problem] = []
     items = entry.data.get(EXCEPTIONS)
