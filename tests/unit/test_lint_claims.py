@@ -261,3 +261,22 @@ def test_a_claim_inside_a_question_sentence_is_still_a_claim() -> None:
     assert "guarantee" in categories("Our surgery always cures it, but have you had a fever?", "en")
     assert categories("这种病能彻底治好吗？", "zh") == set()
     assert categories("Will it definitely be cured?", "en") == set()
+
+
+def test_an_unwritable_pattern_cache_only_costs_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk or a cache folder that cannot be created (here: a file in its place) must not
+    stop the check: the cache is skipped and the findings are the same."""
+    from kbtool.lint import load as rule_loading
+    from kbtool.lint import pattern_cache
+
+    blocker = tmp_path / "cache"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    rule_loading._cache.clear()
+    pattern_cache._state.update(entries=None, dirty=False, stamp=None)
+    rules, problems = load_rules()
+    assert problems == []
+    assert not pattern_cache.cache_file().exists()
+    assert "guarantee" in {f.category for f in lint_text("保证治愈。", "zh", rules)}
+    rule_loading._cache.clear()
+    pattern_cache._state.update(entries=None, dirty=False, stamp=None)
