@@ -253,8 +253,8 @@ def _links(record: EntryLinks, by_id: dict[str, list[EntryLinks]], broken: dict[
         found = _link_problem(record, field_name, target, by_id)
         if found is not None and found[1] == f"{field_name}-missing" and target in broken:
             found = ("warning", f"{field_name}-unreadable",
-                     f"'{field_name}' names '{target}', whose file {broken[target]} cannot be read "
-                     "(see its own error): the link is left out of the site until that file is fixed")
+                     (f"'{field_name}' names '{target}', whose file {broken[target]} cannot be read "
+                     "(see its own error): the link is left out of the site until that file is fixed"))
         if found is not None:
             severity, code, message = found
             problems.append(Problem(record.file, line, column, severity, code, message, record.id))

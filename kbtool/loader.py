@@ -143,18 +143,18 @@ def special_file(path: Path, root: Path | None = None) -> tuple[str, str] | None
         info = os.stat(path)
     except OSError as error:
         if path.is_symlink():
-            return ("broken-link", "this is a link to a file that does not exist: "
-                    "delete the link, or put the entry itself here")
+            return ("broken-link", ("this is a link to a file that does not exist: "
+                    "delete the link, or put the entry itself here"))
         return ("unreadable", f"the file cannot be read ({error.strerror}): check its permissions")
     if not stat.S_ISREG(info.st_mode):
-        return ("special-file", f"this is not an ordinary file (it is {_file_kind(info.st_mode)}), so it "
-                "is not read: entries must be ordinary text files; delete it or replace it with the entry")
+        return ("special-file", (f"this is not an ordinary file (it is {_file_kind(info.st_mode)}), so it "
+                "is not read: entries must be ordinary text files; delete it or replace it with the entry"))
     if root is not None and path.is_symlink():
         try:
             path.resolve().relative_to(root.resolve())
         except ValueError:
-            return ("link-outside", "this is a link to a file outside the knowledge base, so it is not read: "
-                    "copy the entry into the knowledge base instead of linking to it")
+            return ("link-outside", ("this is a link to a file outside the knowledge base, so it is not read: "
+                    "copy the entry into the knowledge base instead of linking to it"))
     return None
 
 
@@ -168,8 +168,8 @@ def _file_kind(mode: int) -> str:
 
 
 def _too_large(size: int) -> tuple[str, str]:
-    return ("file-too-large", f"the file is {size // 1024} KiB; entries are limited to "
-            f"{MAX_FILE_BYTES // 1024} KiB: split it into several entries and link them with 'related'")
+    return ("file-too-large", (f"the file is {size // 1024} KiB; entries are limited to "
+            f"{MAX_FILE_BYTES // 1024} KiB: split it into several entries and link them with 'related'"))
 
 
 def read_entry_bytes(path: Path, root: Path | None = None) -> tuple[bytes, tuple[str, str] | None]:
@@ -187,8 +187,8 @@ def read_entry_bytes(path: Path, root: Path | None = None) -> tuple[bytes, tuple
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            return b"", ("special-file", f"this is not an ordinary file (it is {_file_kind(info.st_mode)}): "
-                         "entries must be ordinary text files; delete it")
+            return b"", ("special-file", (f"this is not an ordinary file (it is {_file_kind(info.st_mode)}): "
+                         "entries must be ordinary text files; delete it"))
         if info.st_size > MAX_FILE_BYTES:
             return b"", _too_large(info.st_size)
         with os.fdopen(fd, "rb", closefd=False) as handle:

@@ -87,8 +87,8 @@ def render_script(script: dict[str, Any]) -> list[str]:
         lines += ["", f"Staff notes (internal): {script['staff_notes']}"]
     missing = _texts(script["missing_ask"])
     if missing:
-        lines += ["", f"{len(missing)} warning sign(s) have no follow-up question ('ask') yet and are "
-                  "asked as written; ask a clinician to add them (kbtool review status --callbacks)"]
+        lines += ["", (f"{len(missing)} warning sign(s) have no follow-up question ('ask') yet and are "
+                  "asked as written; ask a clinician to add them (kbtool review status --callbacks)")]
     return lines
 
 

@@ -43,7 +43,6 @@ def key_path(environ: Mapping[str, str] = os.environ) -> Path:
 def user_key(environ: Mapping[str, str] = os.environ) -> bytes:
     """This user's secret key, created on first use. Where it cannot be stored, a key for this
     process only: every index it finds is then rebuilt rather than trusted."""
-    global _session_key
     path = key_path(environ)
     try:
         return _read_key(path)
