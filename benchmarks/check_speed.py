@@ -37,12 +37,16 @@ def main() -> None:
             subprocess.run([*kbtool, one_file], capture_output=True, text=True, check=False)
             named.append(time.perf_counter() - start)
         print(f"entries: {arguments.count}")
-        print(f"kbtool check wall time (s), {arguments.runs} runs: "
-              + ", ".join(f"{t:.2f}" for t in timings))
+        print(
+            f"kbtool check wall time (s), {arguments.runs} runs: "
+            + ", ".join(f"{t:.2f}" for t in timings)
+        )
         print(f"best: {min(timings):.2f} s  (goal: under 5 s)")
         print(f"exit status: {done.returncode}; last line: {summary}")
-        print("kbtool check ONE-FILE (pre-commit hook) wall time (s): "
-              + ", ".join(f"{t:.2f}" for t in named))
+        print(
+            "kbtool check ONE-FILE (pre-commit hook) wall time (s): "
+            + ", ".join(f"{t:.2f}" for t in named)
+        )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -31,10 +31,26 @@ def run_batch(kb: Path, queries: list[str], cache: Path, drafts: bool) -> list[l
         handle.write("\n".join(queries) + "\n")
         batch = handle.name
     try:
-        command = [sys.executable, "-m", "kbtool", "--kb", str(kb), "search", "--batch", batch,
-                   "--json", "--limit", str(LIMIT)] + (["--include-drafts"] if drafts else [])
-        done = subprocess.run(command, capture_output=True, text=True, check=False,
-                              env={**os.environ, "KBTOOL_CACHE": str(cache)})
+        command = [
+            sys.executable,
+            "-m",
+            "kbtool",
+            "--kb",
+            str(kb),
+            "search",
+            "--batch",
+            batch,
+            "--json",
+            "--limit",
+            str(LIMIT),
+        ] + (["--include-drafts"] if drafts else [])
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "KBTOOL_CACHE": str(cache)},
+        )
     finally:
         os.unlink(batch)
     if done.returncode != 0:
@@ -53,7 +69,9 @@ def draft_ids(kb: Path) -> set[str]:
     from kbtool.loader import load_kb
     from kbtool.review.state import review_state
 
-    return {entry.id for entry in load_kb(kb).entries if review_state(entry, dt.date.today()) == "draft"}
+    return {
+        entry.id for entry in load_kb(kb).entries if review_state(entry, dt.date.today()) == "draft"
+    }
 
 
 def scores(ranks: list[int | None]) -> tuple[float, float, float]:
@@ -66,21 +84,29 @@ def scores(ranks: list[int | None]) -> tuple[float, float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--kb", type=Path, default=ROOT / "kb")
-    parser.add_argument("--queries", type=Path, default=ROOT / "tests" / "data" / "staff_queries.yaml")
+    parser.add_argument(
+        "--queries", type=Path, default=ROOT / "tests" / "data" / "staff_queries.yaml"
+    )
     parser.add_argument("--cache", type=Path, help="cache folder to use (default: a temporary one)")
     parser.add_argument("--quiet", action="store_true", help="do not list the queries that missed")
-    parser.add_argument("--hide-drafts", action="store_true",
-                        help="search as staff do by default (drafts hidden); by default drafts are "
-                             "included, since several sample entries are drafts and this measures "
-                             "whether the right entry is found")
+    parser.add_argument(
+        "--hide-drafts",
+        action="store_true",
+        help="search as staff do by default (drafts hidden); by default drafts are "
+        "included, since several sample entries are drafts and this measures "
+        "whether the right entry is found",
+    )
     arguments = parser.parse_args()
     items = yaml.safe_load(arguments.queries.read_text("utf-8"))
     cache = arguments.cache or Path(tempfile.mkdtemp(prefix="kbtool-quality-"))
     try:
-        found = run_batch(arguments.kb, [item["query"] for item in items], cache,
-                          drafts=not arguments.hide_drafts)
+        found = run_batch(
+            arguments.kb, [item["query"] for item in items], cache, drafts=not arguments.hide_drafts
+        )
     finally:
         if arguments.cache is None:
             shutil.rmtree(cache, ignore_errors=True)
@@ -95,11 +121,17 @@ def main() -> None:
         by_kind[item["kind"]].append(rank)
         if rank is None or rank > 3:
             misses.append((item, rank, ids[:3]))
-    view = "drafts hidden (staff default)" if arguments.hide_drafts else "drafts included (--include-drafts)"
+    view = (
+        "drafts hidden (staff default)"
+        if arguments.hide_drafts
+        else "drafts included (--include-drafts)"
+    )
     print(f"{len(items)} labelled queries, {view}, top {LIMIT} results each")
     if skipped:
-        print(f"({len(skipped)} queries whose expected entry is a draft are left out: "
-              f"{', '.join(sorted(drafts))})")
+        print(
+            f"({len(skipped)} queries whose expected entry is a draft are left out: "
+            f"{', '.join(sorted(drafts))})"
+        )
     print(f"{'kind':<10} {'n':>4} {'R@1':>6} {'R@3':>6} {'MRR':>6}")
     for kind in sorted(by_kind):
         at1, at3, mrr = scores(by_kind[kind])
@@ -113,8 +145,10 @@ def main() -> None:
     if misses and not arguments.quiet:
         print("\nqueries whose expected entry is not in the top 3:")
         for item, rank, top in misses:
-            print(f"  [{item['kind']}] {item['query']!r} -> expected {item['expected']} "
-                  f"(rank {rank or '>' + str(LIMIT)}); got {', '.join(top) or 'nothing'}")
+            print(
+                f"  [{item['kind']}] {item['query']!r} -> expected {item['expected']} "
+                f"(rank {rank or '>' + str(LIMIT)}); got {', '.join(top) or 'nothing'}"
+            )
 
 
 if __name__ == "__main__":

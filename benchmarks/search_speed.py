@@ -59,8 +59,12 @@ print(json.dumps(out))
 
 
 def child(task: str, kb: Path, cache: Path, *extra: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", CHILD, task, str(kb), str(cache), *extra],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, task, str(kb), str(cache), *extra],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         raise SystemExit(f"{task} failed: {done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -69,15 +73,81 @@ def child(task: str, kb: Path, cache: Path, *extra: str) -> dict:
 def varied_queries(count: int, entries: int, seed: int = 11) -> list[str]:
     """Titles, lay words, questions, pinyin, typos, English, mixed, ids and noise."""
     rng = random.Random(seed)
-    pinyin = ["jiemoyan", "zhongeryan", "niaolu ganran", "fashao", "kesou", "fuxie", "gongwaiyun",
-              "yindaoyan", "qianliexianyan", "bichuxue", "shenjieshi", "liugan", "toutong", "shimian"]
-    typos = ["结膜严", "中耳严", "尿路敢染", "发少", "咳漱", "腹写", "宫外运", "阴到炎", "前列线炎", "鼻出雪",
-             "扁桃提炎", "麦粒种", "肾结实", "流敢", "头通", "皮诊", "胃通", "被痛", "失棉", "过明"]
-    asks = ["怎么办", "要注意什么", "多久能好", "严重吗", "要去医院吗", "吃什么药", "会传染吗", "孩子", "老人"]
-    english = ["fever", "cough at night", "sore throat child", "ear infection", "nosebleed won't stop",
-               "urinary tract infection", "diarrhoea", "conjunctivitis", "headache", "back pain",
-               "feverr", "headake", "conjunctivits"]
-    noise = ["", "？？？", "😷", "120", "13812345678", "alias", "test test test", "a" * 300, "哈哈哈"]
+    pinyin = [
+        "jiemoyan",
+        "zhongeryan",
+        "niaolu ganran",
+        "fashao",
+        "kesou",
+        "fuxie",
+        "gongwaiyun",
+        "yindaoyan",
+        "qianliexianyan",
+        "bichuxue",
+        "shenjieshi",
+        "liugan",
+        "toutong",
+        "shimian",
+    ]
+    typos = [
+        "结膜严",
+        "中耳严",
+        "尿路敢染",
+        "发少",
+        "咳漱",
+        "腹写",
+        "宫外运",
+        "阴到炎",
+        "前列线炎",
+        "鼻出雪",
+        "扁桃提炎",
+        "麦粒种",
+        "肾结实",
+        "流敢",
+        "头通",
+        "皮诊",
+        "胃通",
+        "被痛",
+        "失棉",
+        "过明",
+    ]
+    asks = [
+        "怎么办",
+        "要注意什么",
+        "多久能好",
+        "严重吗",
+        "要去医院吗",
+        "吃什么药",
+        "会传染吗",
+        "孩子",
+        "老人",
+    ]
+    english = [
+        "fever",
+        "cough at night",
+        "sore throat child",
+        "ear infection",
+        "nosebleed won't stop",
+        "urinary tract infection",
+        "diarrhoea",
+        "conjunctivitis",
+        "headache",
+        "back pain",
+        "feverr",
+        "headake",
+        "conjunctivits",
+    ]
+    noise = [
+        "",
+        "？？？",
+        "😷",
+        "120",
+        "13812345678",
+        "alias",
+        "test test test",
+        "a" * 300,
+        "哈哈哈",
+    ]
     makers = [
         lambda: rng.choice(TOPICS_ZH),
         lambda: rng.choice(TOPICS_ZH) + rng.choice(asks),
@@ -100,7 +170,9 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=600)
     parser.add_argument("--cli-runs", type=int, default=5)
@@ -111,49 +183,85 @@ def main() -> None:
         first = child("build", kb, cache)
         rebuild = child("rebuild", kb, cache)
         target = kb / "faq" / "entry-00003.yaml"
-        target.write_text(target.read_text("utf-8").replace("比较常见", "比较常见，也叫测试更新"), "utf-8")
+        target.write_text(
+            target.read_text("utf-8").replace("比较常见", "比较常见，也叫测试更新"), "utf-8"
+        )
         update = child("update", kb, cache)
         queries_file = workdir / "queries.json"
         queries = varied_queries(arguments.queries, arguments.count)
         queries_file.write_text(json.dumps(queries, ensure_ascii=False), "utf-8")
         warm = child("query", kb, cache, str(queries_file))
-        cli = [sys.executable, "-m", "kbtool", "--kb", str(kb), "search", "结膜炎 怎么办", "--json",
-               "--no-log"]
+        cli = [
+            sys.executable,
+            "-m",
+            "kbtool",
+            "--kb",
+            str(kb),
+            "search",
+            "结膜炎 怎么办",
+            "--json",
+            "--no-log",
+        ]
         walls, peaks = [], []
         for _ in range(arguments.cli_runs):
             started = time.perf_counter()
-            done = subprocess.run(["/usr/bin/env", "KBTOOL_CACHE=" + str(cache), *cli],
-                                  capture_output=True, text=True, check=False)
+            done = subprocess.run(
+                ["/usr/bin/env", "KBTOOL_CACHE=" + str(cache), *cli],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             walls.append(time.perf_counter() - started)
             if done.returncode != 0:
                 raise SystemExit(f"kbtool search failed: {done.stderr}")
         try:
-            timed = subprocess.run(["/usr/bin/time", "-f", "%M", "/usr/bin/env",
-                                    "KBTOOL_CACHE=" + str(cache), *cli],
-                                   capture_output=True, text=True, check=False)
+            timed = subprocess.run(
+                ["/usr/bin/time", "-f", "%M", "/usr/bin/env", "KBTOOL_CACHE=" + str(cache), *cli],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             peaks.append(int(timed.stderr.strip().splitlines()[-1]) / 1024)
         except (OSError, ValueError, IndexError):
             pass
         first_pass, repeat_pass = warm["first_pass_ms"], warm["repeat_pass_ms"]
-        print(f"entries: {arguments.count} (generated with benchmarks/synthetic_kb.py); "
-              f"searchable: {first['entries']}; machine: {os.cpu_count()} CPUs")
-        print(f"full build, empty cache (incl. dictionary files): {first['seconds']:.1f} s, "
-              f"peak {first['peak_mb']:.0f} MB")
-        print(f"full rebuild (kbtool index --rebuild):             {rebuild['seconds']:.1f} s, "
-              f"peak {rebuild['peak_mb']:.0f} MB   (goal < 60 s)")
-        print(f"re-index after one entry changed:                  {update['seconds']:.2f} s "
-              f"({update['reindexed']} entry re-indexed), peak {update['peak_mb']:.0f} MB   (goal < 2 s)")
-        print(f"warm searcher: opened in {warm['open_seconds'] * 1000:.0f} ms; {len(queries)} varied queries, "
-              f"peak {warm['peak_mb']:.0f} MB")
-        print(f"  first pass:  p50 {percentile(first_pass, 0.5):.1f} ms, p95 {percentile(first_pass, 0.95):.1f} ms, "
-              f"max {max(first_pass):.1f} ms, mean {statistics.mean(first_pass):.1f} ms   (goal p95 < 20 ms)")
-        print(f"  repeat pass: p50 {percentile(repeat_pass, 0.5):.1f} ms, p95 {percentile(repeat_pass, 0.95):.1f} ms, "
-              f"max {max(repeat_pass):.1f} ms")
+        print(
+            f"entries: {arguments.count} (generated with benchmarks/synthetic_kb.py); "
+            f"searchable: {first['entries']}; machine: {os.cpu_count()} CPUs"
+        )
+        print(
+            f"full build, empty cache (incl. dictionary files): {first['seconds']:.1f} s, "
+            f"peak {first['peak_mb']:.0f} MB"
+        )
+        print(
+            f"full rebuild (kbtool index --rebuild):             {rebuild['seconds']:.1f} s, "
+            f"peak {rebuild['peak_mb']:.0f} MB   (goal < 60 s)"
+        )
+        print(
+            f"re-index after one entry changed:                  {update['seconds']:.2f} s "
+            f"({update['reindexed']} entry re-indexed), peak {update['peak_mb']:.0f} MB   (goal < 2 s)"
+        )
+        print(
+            f"warm searcher: opened in {warm['open_seconds'] * 1000:.0f} ms; {len(queries)} varied queries, "
+            f"peak {warm['peak_mb']:.0f} MB"
+        )
+        print(
+            f"  first pass:  p50 {percentile(first_pass, 0.5):.1f} ms, p95 {percentile(first_pass, 0.95):.1f} ms, "
+            f"max {max(first_pass):.1f} ms, mean {statistics.mean(first_pass):.1f} ms   (goal p95 < 20 ms)"
+        )
+        print(
+            f"  repeat pass: p50 {percentile(repeat_pass, 0.5):.1f} ms, p95 {percentile(repeat_pass, 0.95):.1f} ms, "
+            f"max {max(repeat_pass):.1f} ms"
+        )
         peak_text = f", peak {peaks[0]:.0f} MB" if peaks else ""
-        print(f"cold `kbtool search` CLI call (index up to date), {len(walls)} runs: "
-              + ", ".join(f"{wall:.2f}" for wall in walls)
-              + f" s; median {statistics.median(walls):.2f} s{peak_text}   (goal < 1.5 s)")
-        peak = max([first["peak_mb"], rebuild["peak_mb"], update["peak_mb"], warm["peak_mb"], *peaks])
+        print(
+            f"cold `kbtool search` CLI call (index up to date), {len(walls)} runs: "
+            + ", ".join(f"{wall:.2f}" for wall in walls)
+            + f" s; median {statistics.median(walls):.2f} s{peak_text}   (goal < 1.5 s)"
+        )
+        peak = max(
+            [first["peak_mb"], rebuild["peak_mb"], update["peak_mb"], warm["peak_mb"], *peaks]
+        )
         print(f"peak memory of any step: {peak:.0f} MB   (goal < 400 MB)")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

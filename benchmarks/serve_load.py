@@ -101,15 +101,28 @@ class Tally:
         ordered = sorted(self.latencies)
 
         def pct(p: float) -> float:
-            return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000 if ordered else float("nan")
+            return (
+                ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+                if ordered
+                else float("nan")
+            )
 
-        return {"requests": len(ordered), "errors": len(self.errors), "wall_s": wall,
-                "rate": len(ordered) / wall if wall else 0.0, "p50_ms": pct(50), "p95_ms": pct(95),
-                "p99_ms": pct(99), "max_ms": ordered[-1] * 1000 if ordered else float("nan"),
-                "first_error": self.errors[0] if self.errors else ""}
+        return {
+            "requests": len(ordered),
+            "errors": len(self.errors),
+            "wall_s": wall,
+            "rate": len(ordered) / wall if wall else 0.0,
+            "p50_ms": pct(50),
+            "p95_ms": pct(95),
+            "p99_ms": pct(99),
+            "max_ms": ordered[-1] * 1000 if ordered else float("nan"),
+            "first_error": self.errors[0] if self.errors else "",
+        }
 
 
-def search_once(connection: http.client.HTTPConnection, port: int, query: str) -> tuple[str | None, http.client.HTTPConnection]:
+def search_once(
+    connection: http.client.HTTPConnection, port: int, query: str
+) -> tuple[str | None, http.client.HTTPConnection]:
     path = "/api/search?" + urllib.parse.urlencode({"q": query, "limit": 10})
     try:
         status, body = get(connection, path)
@@ -118,11 +131,14 @@ def search_once(connection: http.client.HTTPConnection, port: int, query: str) -
         return f"HTTP {status}: {body[:120]!r}", connection
     except (OSError, http.client.HTTPException, ValueError) as error:
         connection.close()
-        return f"{type(error).__name__}: {error}", http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        return f"{type(error).__name__}: {error}", http.client.HTTPConnection(
+            "127.0.0.1", port, timeout=10
+        )
 
 
-def steady(port: int, words: list[str], offset: int, rate: float, seconds: float,
-           senders: int = 64) -> dict[str, float | str]:
+def steady(
+    port: int, words: list[str], offset: int, rate: float, seconds: float, senders: int = 64
+) -> dict[str, float | str]:
     """Open loop: search number i is due at start + i/rate and timed from then."""
     due_queue: queue.SimpleQueue[tuple[str, float] | None] = queue.SimpleQueue()
     tally = Tally()
@@ -202,35 +218,62 @@ def load() -> str:
 
 
 def line(name: str, figures: dict[str, float | str], goal: bool) -> str:
-    text = (f"{name:>11}: {figures['requests']} searches in {figures['wall_s']:.1f} s = {figures['rate']:.0f}/s; "
-            f"latency p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, "
-            f"max {figures['max_ms']:.0f} ms; errors {figures['errors']}")
+    text = (
+        f"{name:>11}: {figures['requests']} searches in {figures['wall_s']:.1f} s = {figures['rate']:.0f}/s; "
+        f"latency p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, "
+        f"max {figures['max_ms']:.0f} ms; errors {figures['errors']}"
+    )
     if figures["errors"]:
         text += f" (first: {figures['first_error']})"
     if goal:
-        met = (figures["errors"] == 0 and float(figures["p95_ms"]) < GOAL["p95_ms"]
-               and float(figures["p99_ms"]) < GOAL["p99_ms"])
+        met = (
+            figures["errors"] == 0
+            and float(figures["p95_ms"]) < GOAL["p95_ms"]
+            and float(figures["p99_ms"]) < GOAL["p99_ms"]
+        )
         text += "  [goal met]" if met else "  [GOAL MISSED]"
     return text
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rate", type=float, default=200.0, help="searches per second in phases 1 and 2")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--rate", type=float, default=200.0, help="searches per second in phases 1 and 2"
+    )
     parser.add_argument("--seconds", type=float, default=60.0, help="length of phases 1 and 2")
-    parser.add_argument("--edit-every", type=float, default=10.0, help="seconds between edits in phase 2")
+    parser.add_argument(
+        "--edit-every", type=float, default=10.0, help="seconds between edits in phase 2"
+    )
     parser.add_argument("--clients", type=int, default=50, help="never-pausing clients in phase 3")
     parser.add_argument("--saturation-seconds", type=float, default=30.0)
-    parser.add_argument("--workers", type=int, default=None, help="server worker processes (default: the server's)")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="server worker processes (default: the server's)"
+    )
     parser.add_argument("--threads", type=int, default=8, help="threads per server worker")
-    parser.add_argument("--cache-size", type=int, default=0, help="server's repeat cache (default 0: off)")
+    parser.add_argument(
+        "--cache-size", type=int, default=0, help="server's repeat cache (default 0: off)"
+    )
     arguments = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="kbtool-load-"))
     kb = workdir / "kb"
     shutil.copytree(ROOT / "kb", kb)
     port = free_port()
-    command = [sys.executable, "-m", "kbtool", "--kb", str(kb), "serve", "--port", str(port),
-               "--threads", str(arguments.threads), "--cache-size", str(arguments.cache_size)]
+    command = [
+        sys.executable,
+        "-m",
+        "kbtool",
+        "--kb",
+        str(kb),
+        "serve",
+        "--port",
+        str(port),
+        "--threads",
+        str(arguments.threads),
+        "--cache-size",
+        str(arguments.cache_size),
+    ]
     if arguments.workers:
         command += ["--workers", str(arguments.workers)]
     environment = {**os.environ, "KBTOOL_CACHE": str(workdir / "cache")}
@@ -242,7 +285,9 @@ def main() -> None:
         started = server.stdout.readline().decode("utf-8").strip()
         words = distinct_queries()
         print(f"{started}")
-        print(f"{len(words)} distinct searches, repeat cache {arguments.cache_size or 'off'}; {load()}")
+        print(
+            f"{len(words)} distinct searches, repeat cache {arguments.cache_size or 'off'}; {load()}"
+        )
         saturation(port, words, 10, 5)  # warm-up: every worker's dictionaries and readers
         first = steady(port, words, 0, arguments.rate, arguments.seconds)
         print(line("steady", first, goal=True) + f"; {load()}")
@@ -250,18 +295,24 @@ def main() -> None:
         stop = threading.Event()
         edits = editor(kb, arguments.edit_every, stop)
         edits.start()
-        second = steady(port, words, int(arguments.rate * arguments.seconds), arguments.rate, arguments.seconds)
+        second = steady(
+            port, words, int(arguments.rate * arguments.seconds), arguments.rate, arguments.seconds
+        )
         stop.set()
         edits.join()
         time.sleep(3)
         after = health(port)
         print(line("editing", second, goal=True) + f"; {load()}")
-        print(f"{'':>13}index generation {before['index']} -> {after['index']} "
-              f"(one worker's reloads: {after['reloads']})")
+        print(
+            f"{'':>13}index generation {before['index']} -> {after['index']} "
+            f"(one worker's reloads: {after['reloads']})"
+        )
         third = saturation(port, words, arguments.clients, arguments.saturation_seconds)
         print(line("saturation", third, goal=False) + f"; {load()}")
-        print(f"goal for phases 1 and 2: {arguments.rate:.0f}/s steady, p95 < {GOAL['p95_ms']:.0f} ms, "
-              f"p99 < {GOAL['p99_ms']:.0f} ms, 0 errors")
+        print(
+            f"goal for phases 1 and 2: {arguments.rate:.0f}/s steady, p95 < {GOAL['p95_ms']:.0f} ms, "
+            f"p99 < {GOAL['p99_ms']:.0f} ms, 0 errors"
+        )
     finally:
         server.terminate()
         try:

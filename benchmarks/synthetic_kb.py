@@ -6,11 +6,46 @@ import argparse
 import random
 from pathlib import Path
 
-FOLDERS = {"condition": "conditions", "aftercare": "aftercare", "referral": "referrals", "faq": "faq"}
-TOPICS_ZH = ["结膜炎", "中耳炎", "尿路感染", "发热", "咳嗽", "腹泻", "宫外孕", "阴道炎", "前列腺炎", "鼻出血",
-             "扁桃体炎", "麦粒肿", "肾结石", "流感", "头痛", "皮疹", "胃痛", "背痛", "失眠", "过敏"]
-TOPICS_EN = ["conjunctivitis", "ear infection", "urinary tract infection", "fever", "cough", "diarrhoea",
-             "sore throat", "nosebleed", "headache", "back pain"]
+FOLDERS = {
+    "condition": "conditions",
+    "aftercare": "aftercare",
+    "referral": "referrals",
+    "faq": "faq",
+}
+TOPICS_ZH = [
+    "结膜炎",
+    "中耳炎",
+    "尿路感染",
+    "发热",
+    "咳嗽",
+    "腹泻",
+    "宫外孕",
+    "阴道炎",
+    "前列腺炎",
+    "鼻出血",
+    "扁桃体炎",
+    "麦粒肿",
+    "肾结石",
+    "流感",
+    "头痛",
+    "皮疹",
+    "胃痛",
+    "背痛",
+    "失眠",
+    "过敏",
+]
+TOPICS_EN = [
+    "conjunctivitis",
+    "ear infection",
+    "urinary tract infection",
+    "fever",
+    "cough",
+    "diarrhoea",
+    "sore throat",
+    "nosebleed",
+    "headache",
+    "back pain",
+]
 
 
 def entry_text(index: int, rng: random.Random, total: int) -> tuple[str, str]:
@@ -26,15 +61,23 @@ def entry_text(index: int, rng: random.Random, total: int) -> tuple[str, str]:
         f"title: {topic} {index}" if english else f"title: {topic}({index})",
     ]
     if kind == "faq":
-        lines.append(f"question: What should I know about {topic}?" if english else f"question: {topic}要注意什么?")
-    summary = (f"{topic.capitalize()} is common. Most people get better with simple care at home."
-               if english else f"{topic}比较常见。大多数人经过适当处理后会好转,如有加重请及时就医。")
+        lines.append(
+            f"question: What should I know about {topic}?"
+            if english
+            else f"question: {topic}要注意什么?"
+        )
+    summary = (
+        f"{topic.capitalize()} is common. Most people get better with simple care at home."
+        if english
+        else f"{topic}比较常见。大多数人经过适当处理后会好转,如有加重请及时就医。"
+    )
     lines += [
         f"summary: >-\n  {summary}",
         "body: |",
         "  ## What it is" if english else "  ## 是什么",
         "",
-        f"  Information about {topic} for patients, written in plain words." if english
+        f"  Information about {topic} for patients, written in plain words."
+        if english
         else f"  关于{topic}的患者说明,用通俗的语言写成。",
         "",
         "  - rest and drink fluids" if english else "  - 注意休息,多喝水",

@@ -20,7 +20,7 @@ from .search.results import URGENCY_ORDER
 SCRIPT_TEXT: dict[str, dict[str, str]] = {
     "zh": {
         "check_first": "先核实对方是患者本人，并确认现在方便通话，再说明来电目的。"
-                       "不是本人或不方便时，不提治疗内容，另约时间再打。",
+        "不是本人或不方便时，不提治疗内容，另约时间再打。",
         "hello": "您好，我是医院的回访工作人员（说出您的姓名和科室）。请问是患者本人吗？",
         "time": "请问现在方便说几分钟话吗？",
         "purpose": "这次来电是了解您上次治疗后的恢复情况，想问您几个问题，只需要几分钟。",
@@ -28,30 +28,30 @@ SCRIPT_TEXT: dict[str, dict[str, str]] = {
         "fallback_ask": "有没有出现这种情况：{when}？",
         "emergency": "停止回访，告诉患者现在就拨打 120 或立即去最近的急诊。",
         "unsure": "患者不确定时：不要替患者排除，请按本院流程转给值班医生或护士判断；"
-                  "通话中情况加重时，按“是”的建议处理。",
+        "通话中情况加重时，按“是”的建议处理。",
         "next_call": "我们会在治疗后第 {day} 天左右再给您打电话。",
         "close": "以后如果出现我刚才问到的任何情况，请马上按刚才说的去做，不用等医院来电。谢谢您，祝您顺利恢复。",
     },
     "en": {
         "check_first": "First make sure you are speaking to the patient and that it is a good time to "
-                       "talk, then say why you are calling. If it is not the patient, or not a good "
-                       "time, do not mention the treatment; arrange another time.",
+        "talk, then say why you are calling. If it is not the patient, or not a good "
+        "time, do not mention the treatment; arrange another time.",
         "hello": "Hello, this is (your name) from the hospital's follow-up team (your department). "
-                 "Am I speaking to the patient?",
+        "Am I speaking to the patient?",
         "time": "Is now a good time to talk for a few minutes?",
         "purpose": "I'm calling to see how you are recovering after your recent treatment. "
-                   "I have a few questions; it takes a few minutes.",
+        "I have a few questions; it takes a few minutes.",
         "purpose_day": "I'm calling to see how you are recovering, {day} days after your recent "
-                       "treatment. I have a few questions; it takes a few minutes.",
+        "treatment. I have a few questions; it takes a few minutes.",
         "fallback_ask": "Have you had this: {when}?",
         "emergency": "Stop the call script. Tell the patient to call 120 now or go to the nearest "
-                     "emergency department straight away.",
+        "emergency department straight away.",
         "unsure": "If the patient is not sure: do not rule it out for them. Pass the call to the "
-                  "nurse or doctor on duty, as your hospital arranges; if things get worse during "
-                  "the call, give the advice for yes.",
+        "nurse or doctor on duty, as your hospital arranges; if things get worse during "
+        "the call, give the advice for yes.",
         "next_call": "We will call you again about {day} days after your treatment.",
         "close": "If any of the things I asked about happen, do what I said straight away; do not "
-                 "wait for us to call. Thank you, and I hope your recovery goes well.",
+        "wait for us to call. Thank you, and I hope your recovery goes well.",
     },
 }
 """The fixed parts of every call script, in the entry's language."""
@@ -74,8 +74,15 @@ class Question:
     stop: bool
 
     def as_dict(self) -> dict[str, Any]:
-        return {"number": self.number, "ask": self.ask, "ask_written": self.written,
-                "when": self.when, "urgency": self.urgency, "action": self.action, "stop": self.stop}
+        return {
+            "number": self.number,
+            "ask": self.ask,
+            "ask_written": self.written,
+            "when": self.when,
+            "urgency": self.urgency,
+            "action": self.action,
+            "stop": self.stop,
+        }
 
 
 @dataclass(frozen=True)
@@ -107,14 +114,27 @@ class CallScript:
     def as_dict(self) -> dict[str, Any]:
         """The documented JSON shape, shared by `kbtool callback --json` and the staff app."""
         return {
-            "id": self.id, "title": self.title, "lang": self.lang, "file": self.file,
-            "review_state": self.review_state, "reviewed_by": self.reviewed_by,
-            "reviewed_on": self.reviewed_on, "days": self.days, "day": self.day,
-            "planned": self.planned, "next_day": self.next_day, "check_first": self.check_first,
-            "opener": self.opener, "questions": [q.as_dict() for q in self.questions],
-            "if_emergency": self.if_emergency, "if_unsure": self.if_unsure,
-            "reminders": self.reminders, "closing": self.closing, "notes": self.notes,
-            "staff_notes": self.staff_notes, "missing_ask": self.missing_ask,
+            "id": self.id,
+            "title": self.title,
+            "lang": self.lang,
+            "file": self.file,
+            "review_state": self.review_state,
+            "reviewed_by": self.reviewed_by,
+            "reviewed_on": self.reviewed_on,
+            "days": self.days,
+            "day": self.day,
+            "planned": self.planned,
+            "next_day": self.next_day,
+            "check_first": self.check_first,
+            "opener": self.opener,
+            "questions": [q.as_dict() for q in self.questions],
+            "if_emergency": self.if_emergency,
+            "if_unsure": self.if_unsure,
+            "reminders": self.reminders,
+            "closing": self.closing,
+            "notes": self.notes,
+            "staff_notes": self.staff_notes,
+            "missing_ask": self.missing_ask,
         }
 
 
@@ -146,15 +166,24 @@ def missing_asks(entry: Entry) -> list[str]:
 
 def questions(entry: Entry, words: dict[str, str]) -> list[Question]:
     """The warning signs as questions: emergency first, then urgent, then routine."""
-    flags = sorted(red_flags(entry),
-                   key=lambda f: URGENCY_ORDER.get(str(f.get("urgency")), len(URGENCY_ORDER)))
+    flags = sorted(
+        red_flags(entry), key=lambda f: URGENCY_ORDER.get(str(f.get("urgency")), len(URGENCY_ORDER))
+    )
     found = []
     for number, flag in enumerate(flags, start=1):
         when, ask = _text(flag.get("when")), _text(flag.get("ask"))
         urgency = str(flag.get("urgency") or "")
-        found.append(Question(number, ask or words["fallback_ask"].format(when=when.rstrip("。.")),
-                              bool(ask), when, urgency, _text(flag.get("action")),
-                              urgency == "emergency"))
+        found.append(
+            Question(
+                number,
+                ask or words["fallback_ask"].format(when=when.rstrip("。.")),
+                bool(ask),
+                when,
+                urgency,
+                _text(flag.get("action")),
+                urgency == "emergency",
+            )
+        )
     return found
 
 
@@ -165,18 +194,26 @@ def find_entry(entries: list[Entry], entry_id: str) -> Entry:
     if entry is None:
         aftercare = sorted(e.id for e in entries if e.type == "aftercare")
         close = difflib.get_close_matches(entry_id, aftercare, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else \
-            f"aftercare entries: {', '.join(aftercare) or 'none'}"
-        raise CallbackError(f"no readable entry with id '{entry_id}': {hint} "
-                            "(run 'kbtool check' if an entry file cannot be read)")
+        hint = (
+            f"did you mean '{close[0]}'?"
+            if close
+            else f"aftercare entries: {', '.join(aftercare) or 'none'}"
+        )
+        raise CallbackError(
+            f"no readable entry with id '{entry_id}': {hint} "
+            "(run 'kbtool check' if an entry file cannot be read)"
+        )
     if entry.type != "aftercare":
-        raise CallbackError(f"'{entry_id}' is a {entry.type or 'untyped'} entry: follow-up call "
-                            "scripts are made from aftercare entries (kb/aftercare/)")
+        raise CallbackError(
+            f"'{entry_id}' is a {entry.type or 'untyped'} entry: follow-up call "
+            "scripts are made from aftercare entries (kb/aftercare/)"
+        )
     return entry
 
 
-def call_script(entry: Entry, today: dt.date, due_soon_days: int = 30,
-                day: int | None = None) -> CallScript:
+def call_script(
+    entry: Entry, today: dt.date, due_soon_days: int = 30, day: int | None = None
+) -> CallScript:
     """The call script for an aftercare entry; `day` is the day after the procedure, if known."""
     words = SCRIPT_TEXT["en" if entry.lang == "en" else "zh"]
     days = call_days(entry)
@@ -188,16 +225,25 @@ def call_script(entry: Entry, today: dt.date, due_soon_days: int = 30,
     review = entry.review
     closing = ([words["next_call"].format(day=later[0])] if later else []) + [words["close"]]
     return CallScript(
-        id=entry.id, title=entry.title, lang=entry.lang or "zh", file=entry.file,
+        id=entry.id,
+        title=entry.title,
+        lang=entry.lang or "zh",
+        file=entry.file,
         review_state=review_state(entry, today, due_soon_days),
         reviewed_by=review.get("reviewed_by"),
         reviewed_on=str(review["reviewed_on"]) if review.get("reviewed_on") else None,
-        days=days, day=day, planned=planned, next_day=later[0] if later else None,
-        check_first=words["check_first"], opener=[words["hello"], words["time"], purpose],
-        questions=questions(entry, words), if_emergency=words["emergency"],
+        days=days,
+        day=day,
+        planned=planned,
+        next_day=later[0] if later else None,
+        check_first=words["check_first"],
+        opener=[words["hello"], words["time"], purpose],
+        questions=questions(entry, words),
+        if_emergency=words["emergency"],
         if_unsure=words["unsure"],
         reminders=[_text(r) for r in reminders if _text(r)] if isinstance(reminders, list) else [],
-        closing=closing, notes=_text(block.get("notes")) or None,
+        closing=closing,
+        notes=_text(block.get("notes")) or None,
         staff_notes=_text(entry.data.get("staff_notes")) or None,
         missing_ask=missing_asks(entry),
     )
@@ -211,5 +257,10 @@ def callback_gaps(entry: Entry) -> dict[str, Any] | None:
     missing, days = missing_asks(entry), call_days(entry)
     if not missing and days:
         return None
-    return {"id": entry.id, "title": entry.title, "file": entry.file, "days": days,
-            "missing_ask": missing}
+    return {
+        "id": entry.id,
+        "title": entry.title,
+        "file": entry.file,
+        "days": days,
+        "missing_ask": missing,
+    }

@@ -28,12 +28,16 @@ def review_problems(entry: Entry, today: dt.date, due_soon_days: int) -> list[Pr
     line, column = entry.key_position(("review",))
     review = entry.review
     if state == "changed":
-        message = (f"edited since it was signed off on {review.get('reviewed_on')}: patients still see "
-                   "the signed-off version; ask a clinician to review the change "
-                   f"('kbtool review diff {entry.id}', then {approve_hint(entry.id)})")
+        message = (
+            f"edited since it was signed off on {review.get('reviewed_on')}: patients still see "
+            "the signed-off version; ask a clinician to review the change "
+            f"('kbtool review diff {entry.id}', then {approve_hint(entry.id)})"
+        )
     elif state == "overdue":
-        message = (f"review overdue since {review.get('next_review')}: ask a clinician to review it and "
-                   f"sign it off again: {approve_hint(entry.id)}")
+        message = (
+            f"review overdue since {review.get('next_review')}: ask a clinician to review it and "
+            f"sign it off again: {approve_hint(entry.id)}"
+        )
     else:
         return []
     return [Problem(entry.file, line, column, "warning", state, message, entry.id)]
@@ -82,14 +86,23 @@ class _Checks:
 
 def entry_checks(entry: Entry, checks: _Checks) -> list[Problem]:
     """Every check that looks at one entry alone."""
-    return (schema_problems(entry) + entry_problems(entry, checks.today)
-            + review_problems(entry, checks.today, checks.config.due_soon_days)
-            + signoff_problems(entry, checks.registry, checks.config)
-            + lint_entry(entry, checks.rules, checks.wording))
+    return (
+        schema_problems(entry)
+        + entry_problems(entry, checks.today)
+        + review_problems(entry, checks.today, checks.config.due_soon_days)
+        + signoff_problems(entry, checks.registry, checks.config)
+        + lint_entry(entry, checks.rules, checks.wording)
+    )
 
 
-def check_kb(kb: Path, today: dt.date, *, keep_entries: bool = True, jobs: int = 1,
-             only: Sequence[Path] | None = None) -> CheckResult:
+def check_kb(
+    kb: Path,
+    today: dt.date,
+    *,
+    keep_entries: bool = True,
+    jobs: int = 1,
+    only: Sequence[Path] | None = None,
+) -> CheckResult:
     """Load and check every entry of the knowledge base at `kb` (or only the files in `only`,
     still comparing their ids and links with every entry of the KB).
 
@@ -132,14 +145,22 @@ def check_kb(kb: Path, today: dt.date, *, keep_entries: bool = True, jobs: int =
     stale = stale_translations(links, {record.id for record in links if record.file in checked})
     problems += [item.problem() for item in stale]
     problems = sorted(set(problems), key=Problem.sort_key)
-    return CheckResult(entries=entries, problems=problems, config=config, files=len(chosen),
-                       registry=registry, stale=stale)
+    return CheckResult(
+        entries=entries,
+        problems=problems,
+        config=config,
+        files=len(chosen),
+        registry=registry,
+        stale=stale,
+    )
 
 
 def _named(path: Path, wanted: list[str]) -> bool:
     """The file is one of the named paths, or inside a named folder."""
     absolute = os.path.abspath(path)
-    return any(absolute == named or absolute.startswith(named.rstrip(os.sep) + os.sep) for named in wanted)
+    return any(
+        absolute == named or absolute.startswith(named.rstrip(os.sep) + os.sep) for named in wanted
+    )
 
 
 LINK_FIELDS = frozenset({"id", "lang", "related", "translations", "review"})
@@ -173,13 +194,14 @@ def _check_chunk(files: list[tuple[Path, str]]) -> tuple[list[Problem], list[Ent
     return problems, links
 
 
-def _check_in_processes(files: list[tuple[Path, str]], checks: _Checks,
-                        jobs: int) -> tuple[list[Problem], list[EntryLinks]]:
+def _check_in_processes(
+    files: list[tuple[Path, str]], checks: _Checks, jobs: int
+) -> tuple[list[Problem], list[EntryLinks]]:
     """Split the files over forked workers that inherit the compiled rules."""
     global _WORKER_CHECKS
     _WORKER_CHECKS = checks
     size = max(50, len(files) // (jobs * 4))
-    chunks = [files[start:start + size] for start in range(0, len(files), size)]
+    chunks = [files[start : start + size] for start in range(0, len(files), size)]
     problems: list[Problem] = []
     links: list[EntryLinks] = []
     context = multiprocessing.get_context("fork")

@@ -42,7 +42,9 @@ class KbConfig:
         canonical = self.specialty(name)
         if canonical is None:
             return set()
-        return {name, canonical} | {local for local, target in self.specialties.items() if target == canonical}
+        return {name, canonical} | {
+            local for local, target in self.specialties.items() if target == canonical
+        }
 
 
 def specialty_key(name: str) -> str:
@@ -72,8 +74,16 @@ def load_config(kb: Path) -> tuple[KbConfig, list[Problem]]:
     problems: list[Problem] = []
     known = {"review", "wording", "cache_dir", "specialties", "staff_app"}
     for key in sorted(set(data) - known):
-        problems.append(Problem(shown, None, None, "warning", "config",
-                                f"unknown setting '{key}' is ignored (known: {', '.join(sorted(known))})"))
+        problems.append(
+            Problem(
+                shown,
+                None,
+                None,
+                "warning",
+                "config",
+                f"unknown setting '{key}' is ignored (known: {', '.join(sorted(known))})",
+            )
+        )
     review = data.get("review") or {}
     due_soon = review.get("due_soon_days", 30) if isinstance(review, dict) else 30
     intervals = dict(DEFAULT_INTERVALS)
@@ -83,12 +93,28 @@ def load_config(kb: Path) -> tuple[KbConfig, list[Problem]]:
             if kind in ENTRY_TYPES and isinstance(months, int) and 1 <= months <= 60:
                 intervals[kind] = months
             else:
-                problems.append(Problem(shown, None, None, "error", "config",
-                                        f"review.intervals_months.{kind}: use an entry type "
-                                        f"({', '.join(ENTRY_TYPES)}) and a number of months from 1 to 60"))
+                problems.append(
+                    Problem(
+                        shown,
+                        None,
+                        None,
+                        "error",
+                        "config",
+                        f"review.intervals_months.{kind}: use an entry type "
+                        f"({', '.join(ENTRY_TYPES)}) and a number of months from 1 to 60",
+                    )
+                )
     if not isinstance(due_soon, int) or not 0 <= due_soon <= 365:
-        problems.append(Problem(shown, None, None, "error", "config",
-                                "review.due_soon_days must be a number of days from 0 to 365"))
+        problems.append(
+            Problem(
+                shown,
+                None,
+                None,
+                "error",
+                "config",
+                "review.due_soon_days must be a number of days from 0 to 365",
+            )
+        )
         due_soon = 30
     specialties, specialty_problems = _specialties(data.get("specialties"), shown)
     problems += specialty_problems
@@ -96,8 +122,16 @@ def load_config(kb: Path) -> tuple[KbConfig, list[Problem]]:
     cache_dir = data.get("cache_dir")
     staff_app = data.get("staff_app") or {}
     if not isinstance(staff_app, dict):
-        problems.append(Problem(shown, None, None, "error", "config",
-                                "staff_app must be a set of settings, e.g. 'users_file: /etc/kbtool/users.json'"))
+        problems.append(
+            Problem(
+                shown,
+                None,
+                None,
+                "error",
+                "config",
+                "staff_app must be a set of settings, e.g. 'users_file: /etc/kbtool/users.json'",
+            )
+        )
         staff_app = {}
     config = KbConfig(
         due_soon_days=due_soon,
@@ -114,9 +148,17 @@ def _specialties(raw: Any, shown: str) -> tuple[dict[str, str], list[Problem]]:
     """`specialties: {ENT: 耳鼻咽喉科, ...}`: local names -> canonical; a canonical name maps to itself."""
     if raw is None:
         return {}, []
-    wrong = [Problem(shown, None, None, "error", "config",
-                     "specialties: write one 'local name: canonical name' line per name, "
-                     "e.g. 'ENT: 耳鼻咽喉科'")]
+    wrong = [
+        Problem(
+            shown,
+            None,
+            None,
+            "error",
+            "config",
+            "specialties: write one 'local name: canonical name' line per name, "
+            "e.g. 'ENT: 耳鼻咽喉科'",
+        )
+    ]
     if not isinstance(raw, dict):
         return {}, wrong
     mapping: dict[str, str] = {}

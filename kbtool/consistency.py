@@ -19,8 +19,15 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PLAIN_TEXT_FIELDS = ("title", "question", "summary")
 
 
-def _problem(entry: Entry, where: FieldPath, severity: Severity, code: str, message: str,
-             *, key: bool = False) -> Problem:
+def _problem(
+    entry: Entry,
+    where: FieldPath,
+    severity: Severity,
+    code: str,
+    message: str,
+    *,
+    key: bool = False,
+) -> Problem:
     line, column = entry.key_position(where) if key else entry.position(where)
     return Problem(entry.file, line, column, severity, code, message, entry.id)
 
@@ -37,8 +44,13 @@ def parse_date(value: Any) -> dt.date | None:
 
 def entry_problems(entry: Entry, today: dt.date | None = None) -> list[Problem]:
     """Single-entry checks beyond the schema: file name, folder, dates, markup."""
-    return [*_identity(entry), *_dates(entry, today), *_markup(entry), *_invisible(entry),
-            *_callback(entry)]
+    return [
+        *_identity(entry),
+        *_dates(entry, today),
+        *_markup(entry),
+        *_invisible(entry),
+        *_callback(entry),
+    ]
 
 
 def _identity(entry: Entry) -> list[Problem]:
@@ -46,15 +58,29 @@ def _identity(entry: Entry) -> list[Problem]:
     stem = entry.path.stem
     entry_id = entry.data.get("id")
     if isinstance(entry_id, str) and entry_id != stem:
-        problems.append(_problem(entry, ("id",), "error", "id-filename",
-                                 f"id '{entry_id}' does not match the file name '{stem}.yaml': "
-                                 f"change the id to '{stem}' or rename the file to '{entry_id}.yaml'"))
+        problems.append(
+            _problem(
+                entry,
+                ("id",),
+                "error",
+                "id-filename",
+                f"id '{entry_id}' does not match the file name '{stem}.yaml': "
+                f"change the id to '{stem}' or rename the file to '{entry_id}.yaml'",
+            )
+        )
     kind = entry.data.get("type")
     expected = FOLDER_TYPES.get(entry.folder)
     if isinstance(kind, str) and kind in ENTRY_TYPES and expected and kind != expected:
-        problems.append(_problem(entry, ("type",), "error", "type-folder",
-                                 f"type '{kind}' does not match the folder '{entry.folder}/': "
-                                 f"use 'type: {expected}' or move the file to '{ENTRY_TYPES[kind]}/'"))
+        problems.append(
+            _problem(
+                entry,
+                ("type",),
+                "error",
+                "type-folder",
+                f"type '{kind}' does not match the folder '{entry.folder}/': "
+                f"use 'type: {expected}' or move the file to '{ENTRY_TYPES[kind]}/'",
+            )
+        )
     return problems
 
 
@@ -70,33 +96,81 @@ def _dates(entry: Entry, today: dt.date | None) -> list[Problem]:
             continue
         parsed = parse_date(value)
         if parsed is None:
-            what = "is not a real calendar date" if isinstance(value, str) and _ISO_DATE.match(value) \
+            what = (
+                "is not a real calendar date"
+                if isinstance(value, str) and _ISO_DATE.match(value)
                 else "must be a date written YYYY-MM-DD, e.g. 2026-03-01"
-            problems.append(_problem(entry, ("review", name), "error", "review-date",
-                                     f"'review.{name}' {what} (found {value!r})"))
+            )
+            problems.append(
+                _problem(
+                    entry,
+                    ("review", name),
+                    "error",
+                    "review-date",
+                    f"'review.{name}' {what} (found {value!r})",
+                )
+            )
         else:
             dates[name] = parsed
     reviewed, due = dates.get("reviewed_on"), dates.get("next_review")
     if reviewed and due and due <= reviewed:
-        problems.append(_problem(entry, ("review", "next_review"), "error", "review-date",
-                                 f"'review.next_review' ({due}) must be after 'review.reviewed_on' "
-                                 f"({reviewed}): set the date by which it must be reviewed again"))
+        problems.append(
+            _problem(
+                entry,
+                ("review", "next_review"),
+                "error",
+                "review-date",
+                f"'review.next_review' ({due}) must be after 'review.reviewed_on' "
+                f"({reviewed}): set the date by which it must be reviewed again",
+            )
+        )
     if reviewed and today and reviewed > today:
-        problems.append(_problem(entry, ("review", "reviewed_on"), "error", "review-date",
-                                 f"'review.reviewed_on' ({reviewed}) is in the future: "
-                                 "write the date the entry was actually signed off"))
+        problems.append(
+            _problem(
+                entry,
+                ("review", "reviewed_on"),
+                "error",
+                "review-date",
+                f"'review.reviewed_on' ({reviewed}) is in the future: "
+                "write the date the entry was actually signed off",
+            )
+        )
     if "reviewed_on" in review and "next_review" not in review:
-        problems.append(_problem(entry, ("review",), "error", "review-incomplete",
-                                 "a signed-off entry needs 'review.next_review': add the date by "
-                                 "which it must be reviewed again", key=True))
+        problems.append(
+            _problem(
+                entry,
+                ("review",),
+                "error",
+                "review-incomplete",
+                "a signed-off entry needs 'review.next_review': add the date by "
+                "which it must be reviewed again",
+                key=True,
+            )
+        )
     if "reviewed_on" in review and not review.get("reviewed_by"):
-        problems.append(_problem(entry, ("review",), "error", "review-incomplete",
-                                 "a signed-off entry needs 'review.reviewed_by': add the name and role "
-                                 "of the clinician who signed it off", key=True))
+        problems.append(
+            _problem(
+                entry,
+                ("review",),
+                "error",
+                "review-incomplete",
+                "a signed-off entry needs 'review.reviewed_by': add the name and role "
+                "of the clinician who signed it off",
+                key=True,
+            )
+        )
     if "reviewed_on" not in review and review.get("reviewed_by"):
-        problems.append(_problem(entry, ("review",), "warning", "review-incomplete",
-                                 "'review.reviewed_by' is set but 'review.reviewed_on' is missing, so this "
-                                 f"entry is still a draft: sign it off with {approve_hint(entry.id)}", key=True))
+        problems.append(
+            _problem(
+                entry,
+                ("review",),
+                "warning",
+                "review-incomplete",
+                "'review.reviewed_by' is set but 'review.reviewed_on' is missing, so this "
+                f"entry is still a draft: sign it off with {approve_hint(entry.id)}",
+                key=True,
+            )
+        )
     return problems
 
 
@@ -106,12 +180,17 @@ def _markup(entry: Entry) -> list[Problem]:
     if isinstance(body, str):
         for issue in scan_markdown(body):
             problems.append(_markup_problem(entry, ("body",), issue.kind, issue.offset, issue.text))
-    texts: list[tuple[FieldPath, Any]] = [((name,), entry.data.get(name)) for name in PLAIN_TEXT_FIELDS]
+    texts: list[tuple[FieldPath, Any]] = [
+        ((name,), entry.data.get(name)) for name in PLAIN_TEXT_FIELDS
+    ]
     flags = entry.data.get("red_flags")
     if isinstance(flags, list):
         for index, flag in enumerate(flags):
             if isinstance(flag, dict):
-                texts += [(("red_flags", index, part), flag.get(part)) for part in ("when", "action", "ask")]
+                texts += [
+                    (("red_flags", index, part), flag.get(part))
+                    for part in ("when", "action", "ask")
+                ]
     callback = entry.data.get("callback")
     reminders = callback.get("remind") if isinstance(callback, dict) else None
     if isinstance(reminders, list):
@@ -124,10 +203,14 @@ def _markup(entry: Entry) -> list[Problem]:
 
 
 INVISIBLE = {
-    **{chr(c): "a right-to-left or left-to-right control"
-       for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))},
-    **{chr(c): "a zero-width character"
-       for c in (0x180E, 0x200B, 0x200C, 0x200D, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF)},
+    **{
+        chr(c): "a right-to-left or left-to-right control"
+        for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+    },
+    **{
+        chr(c): "a zero-width character"
+        for c in (0x180E, 0x200B, 0x200C, 0x200D, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF)
+    },
 }
 """Characters a reviewer cannot see that change what a reader sees (reordered or split text)."""
 _INVISIBLE_RE = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")
@@ -144,11 +227,19 @@ def _invisible(entry: Entry) -> list[Problem]:
         char = found.group()
         severity: Severity = "error" if where in {(name,) for name in NAMING_FIELDS} else "warning"
         line, column = entry.locate(where, found.start(), 1)
-        problems.append(Problem(
-            entry.file, line, column, severity, "invisible-character",
-            f"invisible character U+{ord(char):04X} ({INVISIBLE[char]}) in '{_dotted(where)}': it can make "
-            "the published page read differently from what the reviewer saw: delete it "
-            "(retype the text around it if your editor does not show it)", entry.id))
+        problems.append(
+            Problem(
+                entry.file,
+                line,
+                column,
+                severity,
+                "invisible-character",
+                f"invisible character U+{ord(char):04X} ({INVISIBLE[char]}) in '{_dotted(where)}': it can make "
+                "the published page read differently from what the reviewer saw: delete it "
+                "(retype the text around it if your editor does not show it)",
+                entry.id,
+            )
+        )
     return problems
 
 
@@ -158,33 +249,49 @@ def _strings(value: Any, where: FieldPath) -> list[tuple[FieldPath, str]]:
     if isinstance(value, dict):
         return [item for key, child in value.items() for item in _strings(child, (*where, key))]
     if isinstance(value, list):
-        return [item for index, child in enumerate(value) for item in _strings(child, (*where, index))]
+        return [
+            item for index, child in enumerate(value) for item in _strings(child, (*where, index))
+        ]
     return []
 
 
 def _dotted(where: FieldPath) -> str:
-    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in where).lstrip(".")
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in where).lstrip(
+        "."
+    )
 
 
 def _callback(entry: Entry) -> list[Problem]:
     """A callback script belongs to aftercare: a call after a procedure."""
     kind = entry.data.get("type")
     if "callback" in entry.data and isinstance(kind, str) and kind != "aftercare":
-        return [_problem(entry, ("callback",), "error", "callback-type",
-                         f"'callback' is only for aftercare entries (this is a {kind}): remove it, "
-                         "or move the follow-up call script to the aftercare entry", key=True)]
+        return [
+            _problem(
+                entry,
+                ("callback",),
+                "error",
+                "callback-type",
+                f"'callback' is only for aftercare entries (this is a {kind}): remove it, "
+                "or move the follow-up call script to the aftercare entry",
+                key=True,
+            )
+        ]
     return []
 
 
 def _markup_problem(entry: Entry, where: FieldPath, kind: str, offset: int, text: str) -> Problem:
     line, column = entry.locate(where, offset, len(text))
     if kind == "html":
-        message = (f"raw HTML {text!r} is not allowed in patient text: use Markdown instead "
-                   "(## for headings, **bold**, - for lists) or remove it")
+        message = (
+            f"raw HTML {text!r} is not allowed in patient text: use Markdown instead "
+            "(## for headings, **bold**, - for lists) or remove it"
+        )
         code = "raw-html"
     else:
-        message = (f"unsafe link {text!r}: links may only be http://, https:// or relative; "
-                   "remove it or link to a web page")
+        message = (
+            f"unsafe link {text!r}: links may only be http://, https:// or relative; "
+            "remove it or link to a web page"
+        )
         code = "unsafe-link"
     return Problem(entry.file, line, column, "error", code, message, entry.id)
 
@@ -214,10 +321,17 @@ def entry_links(entry: Entry) -> EntryLinks:
                     links.append((field_name, target, *entry.position((field_name, index))))
     review = entry.review
     reviewed_on, stored = review.get("reviewed_on"), review.get("fingerprint")
-    return EntryLinks(entry.id, entry.file, entry.lang, entry.position(("id",)), tuple(links),
-                      path=entry.path, reviewed_on=str(reviewed_on) if reviewed_on else None,
-                      fingerprint=stored if isinstance(stored, str) else None,
-                      review_place=entry.key_position(("review",)))
+    return EntryLinks(
+        entry.id,
+        entry.file,
+        entry.lang,
+        entry.position(("id",)),
+        tuple(links),
+        path=entry.path,
+        reviewed_on=str(reviewed_on) if reviewed_on else None,
+        fingerprint=stored if isinstance(stored, str) else None,
+        review_place=entry.key_position(("review",)),
+    )
 
 
 def kb_problems(entries: list[Entry]) -> list[Problem]:
@@ -239,38 +353,64 @@ def link_problems(records: list[EntryLinks], broken: dict[str, str] | None = Non
         if len(holders) > 1:
             files = ", ".join(holder.file for holder in holders)
             for holder in holders:
-                problems.append(Problem(holder.file, *holder.id_place, "error", "duplicate-id",
-                                        f"id '{entry_id}' is used by more than one entry ({files}): "
-                                        "ids must be unique across the knowledge base; rename one", holder.id))
+                problems.append(
+                    Problem(
+                        holder.file,
+                        *holder.id_place,
+                        "error",
+                        "duplicate-id",
+                        f"id '{entry_id}' is used by more than one entry ({files}): "
+                        "ids must be unique across the knowledge base; rename one",
+                        holder.id,
+                    )
+                )
     for record in records:
         problems.extend(_links(record, by_id, broken or {}))
     return problems
 
 
-def _links(record: EntryLinks, by_id: dict[str, list[EntryLinks]], broken: dict[str, str]) -> list[Problem]:
+def _links(
+    record: EntryLinks, by_id: dict[str, list[EntryLinks]], broken: dict[str, str]
+) -> list[Problem]:
     problems = []
     for field_name, target, line, column in record.links:
         found = _link_problem(record, field_name, target, by_id)
         if found is not None and found[1] == f"{field_name}-missing" and target in broken:
-            found = ("warning", f"{field_name}-unreadable",
-                     (f"'{field_name}' names '{target}', whose file {broken[target]} cannot be read "
-                     "(see its own error): the link is left out of the site until that file is fixed"))
+            found = (
+                "warning",
+                f"{field_name}-unreadable",
+                (
+                    f"'{field_name}' names '{target}', whose file {broken[target]} cannot be read "
+                    "(see its own error): the link is left out of the site until that file is fixed"
+                ),
+            )
         if found is not None:
             severity, code, message = found
             problems.append(Problem(record.file, line, column, severity, code, message, record.id))
     return problems
 
 
-def _link_problem(record: EntryLinks, field_name: str, target: str,
-                  by_id: dict[str, list[EntryLinks]]) -> tuple[Severity, str, str] | None:
+def _link_problem(
+    record: EntryLinks, field_name: str, target: str, by_id: dict[str, list[EntryLinks]]
+) -> tuple[Severity, str, str] | None:
     if target == record.id:
-        return "warning", f"{field_name}-self", f"'{field_name}' lists this entry itself: remove '{target}'"
+        return (
+            "warning",
+            f"{field_name}-self",
+            f"'{field_name}' lists this entry itself: remove '{target}'",
+        )
     if target not in by_id:
         close = difflib.get_close_matches(target, list(by_id), n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else "check the spelling or remove it"
-        return "error", f"{field_name}-missing", f"'{field_name}' names '{target}', but no entry has that id: {hint}"
+        return (
+            "error",
+            f"{field_name}-missing",
+            f"'{field_name}' names '{target}', but no entry has that id: {hint}",
+        )
     if field_name == "translations" and by_id[target][0].lang == record.lang:
-        message = (f"'{target}' is in the same language ({record.lang}) as this entry: "
-                   "translations should link entries in different languages")
+        message = (
+            f"'{target}' is in the same language ({record.lang}) as this entry: "
+            "translations should link entries in different languages"
+        )
         return "warning", "translations-lang", message
     return None

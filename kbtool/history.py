@@ -28,7 +28,9 @@ def _git(args: list[str], cwd: Path) -> str:
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60)
     except FileNotFoundError:
-        raise HistoryError("git is not installed, so earlier versions cannot be looked up") from None
+        raise HistoryError(
+            "git is not installed, so earlier versions cannot be looked up"
+        ) from None
     except subprocess.TimeoutExpired:
         raise HistoryError("git took too long to answer") from None
     if done.returncode != 0:
@@ -46,8 +48,9 @@ def _parse(raw: bytes, name: str) -> dict[str, Any] | None:
 def _show(top: Path, spec: str) -> bytes | None:
     """`git show COMMIT:PATH`, reading at most one byte more than an entry may hold."""
     try:
-        process = subprocess.Popen(["git", "show", spec], cwd=top, stdout=subprocess.PIPE,
-                                   stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            ["git", "show", spec], cwd=top, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
     except OSError:
         return None
     assert process.stdout is not None
@@ -72,16 +75,28 @@ def revisions(path: Path, limit: int = 200) -> list[Revision]:
     try:
         _git(["rev-parse", "--is-inside-work-tree"], folder)
     except HistoryError:
-        raise HistoryError(f"{path} is not in a git repository, so there is no history to compare with: "
-                           "keep the knowledge base in git to see what changed since sign-off") from None
+        raise HistoryError(
+            f"{path} is not in a git repository, so there is no history to compare with: "
+            "keep the knowledge base in git to see what changed since sign-off"
+        ) from None
     top = Path(_git(["rev-parse", "--show-toplevel"], folder).strip())
     relative = path.resolve().relative_to(top.resolve()).as_posix()
     try:
         _git(["rev-parse", "--verify", "-q", "HEAD"], top)
     except HistoryError:
         return []  # a repository with no commits yet
-    log = _git(["log", f"-n{limit}", "--follow", "--format=%H%x09%cs%x09%ae%x09%an", "--name-only",
-                "--", relative], top)
+    log = _git(
+        [
+            "log",
+            f"-n{limit}",
+            "--follow",
+            "--format=%H%x09%cs%x09%ae%x09%an",
+            "--name-only",
+            "--",
+            relative,
+        ],
+        top,
+    )
     found: list[Revision] = []
     lines = [line for line in log.splitlines() if line.strip()]
     for header, name in zip(lines[0::2], lines[1::2]):
@@ -89,8 +104,11 @@ def revisions(path: Path, limit: int = 200) -> list[Revision]:
         raw = _show(top, f"{commit}:{name}")
         data = _parse(raw, name) if raw is not None else None
         if data is not None:
-            found.append(Revision(commit=commit, date=date, data=data, author_name=author,
-                                  author_email=email))
+            found.append(
+                Revision(
+                    commit=commit, date=date, data=data, author_name=author, author_email=email
+                )
+            )
     return found
 
 
@@ -117,8 +135,19 @@ def fingerprint_on(path: Path, day: str) -> str | None:
         raise HistoryError(f"{path} is not in a git repository") from None
     relative = path.resolve().relative_to(top.resolve()).as_posix()
     try:
-        log = _git(["log", "-n1", "--follow", f"--until={day}T23:59:59", "--format=%H",
-                    "--name-only", "--", relative], top)
+        log = _git(
+            [
+                "log",
+                "-n1",
+                "--follow",
+                f"--until={day}T23:59:59",
+                "--format=%H",
+                "--name-only",
+                "--",
+                relative,
+            ],
+            top,
+        )
     except HistoryError:
         return None  # no commits yet
     lines = [line for line in log.splitlines() if line.strip()]
@@ -131,7 +160,6 @@ def fingerprint_on(path: Path, day: str) -> str | None:
     return stored if isinstance(stored, str) else None
 
 
-
 @dataclass(frozen=True)
 class FileChange:
     status: str  # added | modified | deleted | renamed
@@ -139,7 +167,14 @@ class FileChange:
     old_path: Path | None  # the file at the base revision, when it existed
 
 
-_STATUS = {"A": "added", "M": "modified", "D": "deleted", "R": "renamed", "C": "added", "T": "modified"}
+_STATUS = {
+    "A": "added",
+    "M": "modified",
+    "D": "deleted",
+    "R": "renamed",
+    "C": "added",
+    "T": "modified",
+}
 
 
 def changes_since(folder: Path, base: str) -> tuple[str, list[FileChange]]:
@@ -148,14 +183,18 @@ def changes_since(folder: Path, base: str) -> tuple[str, list[FileChange]]:
     try:
         top = Path(_git(["rev-parse", "--show-toplevel"], folder).strip())
     except HistoryError:
-        raise HistoryError(f"{folder} is not in a git repository: the review report compares git "
-                           "revisions, so keep the knowledge base in git") from None
+        raise HistoryError(
+            f"{folder} is not in a git repository: the review report compares git "
+            "revisions, so keep the knowledge base in git"
+        ) from None
     try:
         commit = _git(["merge-base", base, "HEAD"], top).strip()
     except HistoryError:
-        raise HistoryError(f"'{base}' is not a revision of this repository (or shares no history with "
-                           "HEAD): give a branch, tag or commit with --base, e.g. --base origin/main; "
-                           "in CI, fetch the whole history (fetch-depth: 0)") from None
+        raise HistoryError(
+            f"'{base}' is not a revision of this repository (or shares no history with "
+            "HEAD): give a branch, tag or commit with --base, e.g. --base origin/main; "
+            "in CI, fetch the whole history (fetch-depth: 0)"
+        ) from None
     relative = folder.resolve().relative_to(top.resolve()).as_posix() or "."
     diff = _git(["diff", "--name-status", "-M", "-z", commit, "--", relative], top).split("\0")
     found: list[FileChange] = []

@@ -90,7 +90,9 @@ def _walk(root: Path) -> list[Path]:
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
         dirnames[:] = sorted(
-            d for d in dirnames if not d.startswith(".") and not (here == root and d in RESERVED_NAMES)
+            d
+            for d in dirnames
+            if not d.startswith(".") and not (here == root and d in RESERVED_NAMES)
         )
         for name in sorted(filenames):
             if name.startswith(".") or (here == root and name in RESERVED_NAMES):
@@ -104,22 +106,41 @@ def _misplaced(root: Path, path: Path, shown: str) -> Problem | None:
     relative = path.relative_to(root)
     if path.suffix != ENTRY_SUFFIX:
         if path.suffix.lower() in {".yml", ".yaml"}:
-            return Problem(shown, None, None, "error", "file-extension",
-                           f"entry files must end in '.yaml' (this one ends in '{path.suffix}'): "
-                           f"rename it to '{path.stem}.yaml' or kbtool will not read it")
-        return Problem(shown, None, None, "warning", "not-an-entry",
-                       "this file is not an entry and is not read: only '.yaml' files are entries; "
-                       "move it out of the knowledge base folder if it does not belong here")
+            return Problem(
+                shown,
+                None,
+                None,
+                "error",
+                "file-extension",
+                f"entry files must end in '.yaml' (this one ends in '{path.suffix}'): "
+                f"rename it to '{path.stem}.yaml' or kbtool will not read it",
+            )
+        return Problem(
+            shown,
+            None,
+            None,
+            "warning",
+            "not-an-entry",
+            "this file is not an entry and is not read: only '.yaml' files are entries; "
+            "move it out of the knowledge base folder if it does not belong here",
+        )
     folders = ", ".join(f"{name}/" for name in FOLDER_TYPES)
     if len(relative.parts) != 2 or relative.parts[0] not in FOLDER_TYPES:
-        return Problem(shown, None, None, "error", "entry-folder",
-                       f"entries must sit directly in one of the folders {folders} "
-                       f"of the knowledge base: move this file into the folder for its type")
+        return Problem(
+            shown,
+            None,
+            None,
+            "error",
+            "entry-folder",
+            f"entries must sit directly in one of the folders {folders} "
+            f"of the knowledge base: move this file into the folder for its type",
+        )
     return None
 
 
-def load_entry(path: Path, folder: str = "", shown: str | None = None,
-               root: Path | None = None) -> tuple[Entry | None, list[Problem]]:
+def load_entry(
+    path: Path, folder: str = "", shown: str | None = None, root: Path | None = None
+) -> tuple[Entry | None, list[Problem]]:
     """Read one entry file; return the entry, or None and the reasons it could not be read.
 
     Only regular files are read (never a FIFO, device or socket, which could hang or never
@@ -132,8 +153,15 @@ def load_entry(path: Path, folder: str = "", shown: str | None = None,
     if parsed is None:
         return None, problems
     text, data, builder = parsed
-    entry = Entry(path=path, file=shown, folder=folder or path.parent.name, data=data,
-                  source=text, values=builder.values, keys=builder.keys)
+    entry = Entry(
+        path=path,
+        file=shown,
+        folder=folder or path.parent.name,
+        data=data,
+        source=text,
+        values=builder.values,
+        keys=builder.keys,
+    )
     return entry, []
 
 
@@ -143,33 +171,57 @@ def special_file(path: Path, root: Path | None = None) -> tuple[str, str] | None
         info = os.stat(path)
     except OSError as error:
         if path.is_symlink():
-            return ("broken-link", ("this is a link to a file that does not exist: "
-                    "delete the link, or put the entry itself here"))
+            return (
+                "broken-link",
+                (
+                    "this is a link to a file that does not exist: "
+                    "delete the link, or put the entry itself here"
+                ),
+            )
         return ("unreadable", f"the file cannot be read ({error.strerror}): check its permissions")
     if not stat.S_ISREG(info.st_mode):
-        return ("special-file", (f"this is not an ordinary file (it is {_file_kind(info.st_mode)}), so it "
-                "is not read: entries must be ordinary text files; delete it or replace it with the entry"))
+        return (
+            "special-file",
+            (
+                f"this is not an ordinary file (it is {_file_kind(info.st_mode)}), so it "
+                "is not read: entries must be ordinary text files; delete it or replace it with the entry"
+            ),
+        )
     if root is not None and path.is_symlink():
         try:
             path.resolve().relative_to(root.resolve())
         except ValueError:
-            return ("link-outside", ("this is a link to a file outside the knowledge base, so it is not read: "
-                    "copy the entry into the knowledge base instead of linking to it"))
+            return (
+                "link-outside",
+                (
+                    "this is a link to a file outside the knowledge base, so it is not read: "
+                    "copy the entry into the knowledge base instead of linking to it"
+                ),
+            )
     return None
 
 
 def _file_kind(mode: int) -> str:
-    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-                       (stat.S_ISCHR, "a device such as /dev/zero"), (stat.S_ISBLK, "a disk device"),
-                       (stat.S_ISSOCK, "a socket")):
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a device such as /dev/zero"),
+        (stat.S_ISBLK, "a disk device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
         if test(mode):
             return name
     return "a special file"
 
 
 def _too_large(size: int) -> tuple[str, str]:
-    return ("file-too-large", (f"the file is {size // 1024} KiB; entries are limited to "
-            f"{MAX_FILE_BYTES // 1024} KiB: split it into several entries and link them with 'related'"))
+    return (
+        "file-too-large",
+        (
+            f"the file is {size // 1024} KiB; entries are limited to "
+            f"{MAX_FILE_BYTES // 1024} KiB: split it into several entries and link them with 'related'"
+        ),
+    )
 
 
 def read_entry_bytes(path: Path, root: Path | None = None) -> tuple[bytes, tuple[str, str] | None]:
@@ -183,18 +235,29 @@ def read_entry_bytes(path: Path, root: Path | None = None) -> tuple[bytes, tuple
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as error:
-        return b"", ("unreadable", f"the file cannot be read ({error.strerror}): check its permissions")
+        return b"", (
+            "unreadable",
+            f"the file cannot be read ({error.strerror}): check its permissions",
+        )
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            return b"", ("special-file", (f"this is not an ordinary file (it is {_file_kind(info.st_mode)}): "
-                         "entries must be ordinary text files; delete it"))
+            return b"", (
+                "special-file",
+                (
+                    f"this is not an ordinary file (it is {_file_kind(info.st_mode)}): "
+                    "entries must be ordinary text files; delete it"
+                ),
+            )
         if info.st_size > MAX_FILE_BYTES:
             return b"", _too_large(info.st_size)
         with os.fdopen(fd, "rb", closefd=False) as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        return b"", ("unreadable", f"the file cannot be read ({error.strerror}): check its permissions")
+        return b"", (
+            "unreadable",
+            f"the file cannot be read ({error.strerror}): check its permissions",
+        )
     finally:
         os.close(fd)
     if len(raw) > MAX_FILE_BYTES:
@@ -202,14 +265,16 @@ def read_entry_bytes(path: Path, root: Path | None = None) -> tuple[bytes, tuple
     return raw, None
 
 
-def parse_entry(raw: bytes, shown: str, stem: str) -> tuple[tuple[str, dict[str, Any], _Builder] | None,
-                                                             list[Problem]]:
+def parse_entry(
+    raw: bytes, shown: str, stem: str
+) -> tuple[tuple[str, dict[str, Any], _Builder] | None, list[Problem]]:
     """Entry bytes -> (text, data, positions), or None and the problems. The one place entry text
     is parsed, for current files and for old revisions from git alike: the same size limit, no
     aliases, no tags beyond plain text, numbers, dates, lists and mappings."""
 
-    def fail(code: str, message: str, line: int | None = None,
-             column: int | None = None) -> tuple[None, list[Problem]]:
+    def fail(
+        code: str, message: str, line: int | None = None, column: int | None = None
+    ) -> tuple[None, list[Problem]]:
         return None, [Problem(shown, line, column, "error", code, message, stem)]
 
     if len(raw) > MAX_FILE_BYTES:
@@ -227,22 +292,34 @@ def parse_entry(raw: bytes, shown: str, stem: str) -> tuple[tuple[str, dict[str,
         column: int | None = mark.column + 1 if mark else None
         what = error.problem or "the YAML is not valid"
         started = ""
-        if error.context and error.context_mark and error.problem_mark \
-                and error.context_mark.line != error.problem_mark.line:
+        if (
+            error.context
+            and error.context_mark
+            and error.problem_mark
+            and error.context_mark.line != error.problem_mark.line
+        ):
             started = f" ({error.context} that starts on line {error.context_mark.line + 1})"
-        return fail("yaml-syntax",
-                    f"YAML syntax error: {what}{started}: check indentation, quotes and colons "
-                    "(text containing ': ' or starting with a special character needs quotes)",
-                    line, column)
+        return fail(
+            "yaml-syntax",
+            f"YAML syntax error: {what}{started}: check indentation, quotes and colons "
+            "(text containing ': ' or starting with a special character needs quotes)",
+            line,
+            column,
+        )
     except yaml.YAMLError as error:
         return fail("yaml-syntax", f"YAML syntax error: {error}")
     if node is None:
-        return fail("empty-file", "the file holds only comments: write the entry, or delete the file")
+        return fail(
+            "empty-file", "the file holds only comments: write the entry, or delete the file"
+        )
     if not isinstance(node, yaml.MappingNode):
-        return fail("not-a-mapping",
-                    "the top level of an entry must be a set of 'field: value' lines "
-                    "(starting with 'id:'), not a list or a single value",
-                    node.start_mark.line + 1, node.start_mark.column + 1)
+        return fail(
+            "not-a-mapping",
+            "the top level of an entry must be a set of 'field: value' lines "
+            "(starting with 'id:'), not a list or a single value",
+            node.start_mark.line + 1,
+            node.start_mark.column + 1,
+        )
     builder = _Builder(shown, stem, track_aliases="&" in text)
     try:
         data = builder.build(node, ())
@@ -264,7 +341,9 @@ def _compose(text: str) -> yaml.Node | None:
         loader.dispose()
 
 
-def read_fields(path: Path, names: frozenset[str], root: Path | None = None) -> dict[str, Any] | None:
+def read_fields(
+    path: Path, names: frozenset[str], root: Path | None = None
+) -> dict[str, Any] | None:
     """Only the named top-level fields of an entry file, without checks (fast: the rest of the
     file is parsed but never turned into data), or None when the file would not load."""
     raw, problem = read_entry_bytes(path, root)
@@ -276,8 +355,11 @@ def read_fields(path: Path, names: frozenset[str], root: Path | None = None) -> 
         if not isinstance(node, yaml.MappingNode):
             return None
         builder = _Builder(str(path), path.stem, track_aliases="&" in text)
-        data = {key.value: builder.build(value, (key.value,)) for key, value in node.value
-                if isinstance(key, yaml.ScalarNode) and key.value in names}
+        data = {
+            key.value: builder.build(value, (key.value,))
+            for key, value in node.value
+            if isinstance(key, yaml.ScalarNode) and key.value in names
+        }
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError):
         return None
     return None if builder.alias_found or builder.problems else data
@@ -295,20 +377,31 @@ def decode(raw: bytes) -> tuple[str, tuple[int, str] | None]:
             hint = " It looks like GBK/GB18030 (a common Chinese Windows encoding)."
         except UnicodeDecodeError:
             pass
-        return "", (line, (f"the file is not UTF-8 text (bad byte at line {line}).{hint} "
-                          "Re-save it as UTF-8 (in most editors: Save As > Encoding > UTF-8)"))
+        return "", (
+            line,
+            (
+                f"the file is not UTF-8 text (bad byte at line {line}).{hint} "
+                "Re-save it as UTF-8 (in most editors: Save As > Encoding > UTF-8)"
+            ),
+        )
     return text.replace("\r\n", "\n"), None
 
 
 def _alias_problems(text: str, shown: str, stem: str) -> list[Problem]:
     """Point at each alias: they can make a tiny file expand enormously, and hide where text comes from."""
-    message = ("YAML anchors and aliases ('&name', '*name', '<<') are not allowed in entries: "
-               "write the text out in full")
+    message = (
+        "YAML anchors and aliases ('&name', '*name', '<<') are not allowed in entries: "
+        "write the text out in full"
+    )
     problems = []
     for event in yaml.parse(text, Loader=_YamlLoader):
         if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
             where = event.start_mark
-            problems.append(Problem(shown, where.line + 1, where.column + 1, "error", "yaml-alias", message, stem))
+            problems.append(
+                Problem(
+                    shown, where.line + 1, where.column + 1, "error", "yaml-alias", message, stem
+                )
+            )
     if not problems:  # a merge key '<<' with an inline mapping
         problems.append(Problem(shown, None, None, "error", "yaml-alias", message, stem))
     return problems
@@ -377,10 +470,13 @@ class _Builder:
             self._tag_problem(node)
             return None
         if isinstance(node, yaml.ScalarNode):
-            self.values[where] = Span(start.line + 1, start.column + 1, start.index, node.end_mark.index,
-                                      node.style)
+            self.values[where] = Span(
+                start.line + 1, start.column + 1, start.index, node.end_mark.index, node.style
+            )
             return _scalar_value(node)
-        self.values[where] = Span(start.line + 1, start.column + 1, start.index, node.end_mark.index, None)
+        self.values[where] = Span(
+            start.line + 1, start.column + 1, start.index, node.end_mark.index, None
+        )
         if isinstance(node, yaml.SequenceNode):
             build = self.build
             return [build(item, where + (index,)) for index, item in enumerate(node.value)]
@@ -397,14 +493,23 @@ class _Builder:
             name = key.value
             if type(key) is not _Scalar or key.tag != _STR or not name:
                 self.alias_found = self.alias_found or name == "<<"
-                self._problem(line, column, "yaml-key", "field names must be plain words such as "
-                              "'title:' (not numbers, true/false, lists or blanks)")
+                self._problem(
+                    line,
+                    column,
+                    "yaml-key",
+                    "field names must be plain words such as "
+                    "'title:' (not numbers, true/false, lists or blanks)",
+                )
                 continue
             if name in first_line:
-                self._problem(line, column, "duplicate-key",
-                              f"'{name}' appears twice (first on line {first_line[name]}); "
-                              "only one would be kept and the other text silently lost: "
-                              "merge them into one field")
+                self._problem(
+                    line,
+                    column,
+                    "duplicate-key",
+                    f"'{name}' appears twice (first on line {first_line[name]}); "
+                    "only one would be kept and the other text silently lost: "
+                    "merge them into one field",
+                )
                 continue
             first_line[name] = line
             child = where + (name,)
@@ -414,11 +519,15 @@ class _Builder:
 
     def _tag_problem(self, node: yaml.Node) -> None:
         tag = str(node.tag)
-        shown = "!!" + tag[len(_YAML_TAG_PREFIX):] if tag.startswith(_YAML_TAG_PREFIX) else tag
-        self._problem(node.start_mark.line + 1, node.start_mark.column + 1, "yaml-tag",
-                      f"the YAML tag '{shown}' is not allowed in entries (only text, numbers, dates, "
-                      f"true/false, lists and 'field: value' sets are): delete '{shown}' and write "
-                      "the value as plain text")
+        shown = "!!" + tag[len(_YAML_TAG_PREFIX) :] if tag.startswith(_YAML_TAG_PREFIX) else tag
+        self._problem(
+            node.start_mark.line + 1,
+            node.start_mark.column + 1,
+            "yaml-tag",
+            f"the YAML tag '{shown}' is not allowed in entries (only text, numbers, dates, "
+            f"true/false, lists and 'field: value' sets are): delete '{shown}' and write "
+            "the value as plain text",
+        )
 
     def _problem(self, line: int, column: int, code: str, message: str) -> None:
         self.problems.append(Problem(self.shown, line, column, "error", code, message, self.stem))

@@ -12,7 +12,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 SAFE_SCHEMES = {"http", "https"}
-_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?\s*>|<!--|<\?|<!\[CDATA\[|<![A-Za-z]")
+_TAG = re.compile(
+    r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?\s*>|<!--|<\?|<!\[CDATA\[|<![A-Za-z]"
+)
 _SCHEME_IN_LINK = re.compile(
     r"(?:\]\(\s*<?|\]:\s*<?|<|href\s*=\s*[\"']?|src\s*=\s*[\"']?)\s*((?:j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t|"
     r"v\s*b\s*s\s*c\s*r\s*i\s*p\s*t|d\s*a\s*t\s*a|f\s*i\s*l\s*e)\s*:)",
@@ -60,7 +62,9 @@ def scan_markdown(text: str) -> list[MarkupIssue]:
         return issues
     for token in _walk(_MD.parse(text)):
         if token.type in ("html_block", "html_inline"):
-            snippet = token.content.strip().splitlines()[0] if token.content.strip() else token.content
+            snippet = (
+                token.content.strip().splitlines()[0] if token.content.strip() else token.content
+            )
             issues.append(MarkupIssue("html", _find(text, snippet), snippet[:60]))
         elif token.type in ("link_open", "image"):
             url = str(token.attrGet("href") or token.attrGet("src") or "")

@@ -116,7 +116,9 @@ class Entry:
             return span.line, span.column
         return self.position(where)
 
-    def locate(self, where: FieldPath, offset: int, length: int = 1) -> tuple[int | None, int | None]:
+    def locate(
+        self, where: FieldPath, offset: int, length: int = 1
+    ) -> tuple[int | None, int | None]:
         """Line and column in the file of character `offset` inside the text value at `where`.
 
         Works inside multi-line block scalars, so a wording finding in the fifth line of a

@@ -77,7 +77,7 @@ def entry_text(kind: str, entry_id: str, lang: str, title: str | None = None) ->
         _noted("# related: [other-entry-id]", "ids of entries to link to"),
         _noted("# translations: [entry-id-en]", "the same entry in the other language"),
         _noted("# sources:", "the evidence this entry rests on"),
-        "#   - title: \"Guideline or reference title\"",
+        '#   - title: "Guideline or reference title"',
         "#     url: https://example.org/page",
         _noted("# staff_notes: >-", "for call-centre staff only, never published"),
         "#   ...",
@@ -88,26 +88,41 @@ def entry_text(kind: str, entry_id: str, lang: str, title: str | None = None) ->
 def unfinished_fields(data: dict[str, object]) -> list[str]:
     """Fields that still hold the text `kbtool new` wrote for the author to replace."""
     starting = {text.strip() for words in STARTING_TEXT.values() for text in words.values()}
-    return [name for name in ("question", "summary", "body")
-            if isinstance(data.get(name), str) and str(data[name]).strip() in starting]
+    return [
+        name
+        for name in ("question", "summary", "body")
+        if isinstance(data.get(name), str) and str(data[name]).strip() in starting
+    ]
 
 
-def create_entry(kb: Path, kind: str, entry_id: str, lang: str, title: str | None = None,
-                 existing_ids: dict[str, str] | None = None) -> NewEntry:
+def create_entry(
+    kb: Path,
+    kind: str,
+    entry_id: str,
+    lang: str,
+    title: str | None = None,
+    existing_ids: dict[str, str] | None = None,
+) -> NewEntry:
     """Write `kb/<folder>/<id>.yaml` for a new draft; never replaces a file that exists."""
     if kind not in ENTRY_TYPES:
         raise NewEntryError(f"'{kind}' is not an entry type: use one of {', '.join(ENTRY_TYPES)}")
     if not ID_PATTERN.match(entry_id):
-        raise NewEntryError(f"'{entry_id}' cannot be an id: use lowercase letters a-z, digits and single "
-                            "hyphens, e.g. acute-conjunctivitis (it becomes the page address)")
+        raise NewEntryError(
+            f"'{entry_id}' cannot be an id: use lowercase letters a-z, digits and single "
+            "hyphens, e.g. acute-conjunctivitis (it becomes the page address)"
+        )
     if lang not in STARTING_TEXT:
         raise NewEntryError(f"'{lang}' is not a language kbtool knows: use zh or en")
     path = kb / ENTRY_TYPES[kind] / f"{entry_id}.yaml"
     if path.exists():
-        raise NewEntryError(f"{path} already exists: nothing was written; edit that file, or choose another id")
+        raise NewEntryError(
+            f"{path} already exists: nothing was written; edit that file, or choose another id"
+        )
     if existing_ids and entry_id in existing_ids:
-        raise NewEntryError(f"the id '{entry_id}' is already used by {existing_ids[entry_id]}: "
-                            "nothing was written; ids must be unique across the knowledge base")
+        raise NewEntryError(
+            f"the id '{entry_id}' is already used by {existing_ids[entry_id]}: "
+            "nothing was written; ids must be unique across the knowledge base"
+        )
     text = entry_text(kind, entry_id, lang, title)
     path.parent.mkdir(parents=True, exist_ok=True)
     _write_new(path, text)

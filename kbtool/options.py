@@ -47,8 +47,9 @@ KB_OPTION_HELP = "Knowledge-base folder to work on (or set KBTOOL_KB)."
 
 def kb_option() -> click.Option:
     """`--kb DIR` after a command name (`kbtool check --kb kb`); it overrides one given before it."""
-    return click.Option(["--kb"], metavar="DIR", expose_value=False, callback=_set_kb,
-                        help=KB_OPTION_HELP)
+    return click.Option(
+        ["--kb"], metavar="DIR", expose_value=False, callback=_set_kb, help=KB_OPTION_HELP
+    )
 
 
 def accept_kb_option(command: click.Command) -> click.Command:
@@ -71,7 +72,9 @@ def _parse_today(ctx: click.Context, param: click.Parameter, value: str | None) 
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-03-01") from None
+        raise click.BadParameter(
+            f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-03-01"
+        ) from None
 
 
 def today_option(func: F) -> F:

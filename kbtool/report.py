@@ -35,8 +35,10 @@ def check_summary(files: int, problems: list[Problem]) -> str:
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = sum(1 for p in problems if p.severity == "warning")
     suggestions = sum(1 for p in problems if p.severity == "suggestion")
-    text = f"checked {plural(files, 'entry').replace('entrys', 'entries')}: " \
-           f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+    text = (
+        f"checked {plural(files, 'entry').replace('entrys', 'entries')}: "
+        f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+    )
     if suggestions:
         text += f", {plural(suggestions, 'suggestion')}"
     return text
@@ -58,4 +60,6 @@ def github_annotation(problem: Problem) -> str:
         if problem.column is not None:
             parts.append(f"col={problem.column}")
     parts.append(f"title={_github_escape(f'kbtool {problem.code}', property=True)}")
-    return f"::{GITHUB_LEVELS[problem.severity]} {','.join(parts)}::{_github_escape(problem.message)}"
+    return (
+        f"::{GITHUB_LEVELS[problem.severity]} {','.join(parts)}::{_github_escape(problem.message)}"
+    )

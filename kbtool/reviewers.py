@@ -34,14 +34,16 @@ class Reviewer:
     @property
     def signature(self) -> str:
         """What a sign-off records: the name with the role, as patients and staff see it."""
-        return f"{self.name} ({self.role})" if self.name.isascii() else f"{self.name}（{self.role}）"
+        return (
+            f"{self.name} ({self.role})" if self.name.isascii() else f"{self.name}（{self.role}）"
+        )
 
     def signed(self, text: str) -> bool:
         """True when a `reviewed_by` line names this reviewer (by id, name, or name and role)."""
         text = text.strip()
         if text in (self.id, self.name, self.signature):
             return True
-        return text.startswith(self.name) and text[len(self.name):][:1] in _OPENING
+        return text.startswith(self.name) and text[len(self.name) :][:1] in _OPENING
 
     def covers(self, canonical_specialty: str | None, config: KbConfig) -> bool:
         if canonical_specialty is None or ANY_SPECIALTY in self.specialties:
@@ -70,27 +72,54 @@ def load_registry(kb: Path) -> tuple[Registry | None, list[Problem]]:
     shown = display_path(path)
     text, failure = decode(path.read_bytes())
     if failure is not None:
-        return Registry(shown, ()), [Problem(shown, failure[0], None, "error", "reviewers", failure[1])]
+        return Registry(shown, ()), [
+            Problem(shown, failure[0], None, "error", "reviewers", failure[1])
+        ]
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
-        return Registry(shown, ()), [Problem(shown, None, None, "error", "reviewers",
-                                             f"the reviewer list is not valid YAML: {error}")]
+        return Registry(shown, ()), [
+            Problem(
+                shown,
+                None,
+                None,
+                "error",
+                "reviewers",
+                f"the reviewer list is not valid YAML: {error}",
+            )
+        ]
     items = data.get("reviewers") if isinstance(data, dict) else None
     if not isinstance(items, list):
-        return Registry(shown, ()), [Problem(shown, 1, 1, "error", "reviewers",
-                                             "write the reviewers as a list under 'reviewers:', "
-                                             "each with id, name, role and specialties")]
+        return Registry(shown, ()), [
+            Problem(
+                shown,
+                1,
+                1,
+                "error",
+                "reviewers",
+                "write the reviewers as a list under 'reviewers:', "
+                "each with id, name, role and specialties",
+            )
+        ]
     reviewers: list[Reviewer] = []
     problems: list[Problem] = []
     for index, item in enumerate(items):
         reviewer, message = _reviewer(item)
         if reviewer is None:
-            problems.append(Problem(shown, None, None, "error", "reviewers",
-                                    f"reviewers[{index}]: {message}"))
+            problems.append(
+                Problem(shown, None, None, "error", "reviewers", f"reviewers[{index}]: {message}")
+            )
         elif any(other.id == reviewer.id for other in reviewers):
-            problems.append(Problem(shown, None, None, "error", "reviewers",
-                                    f"reviewer id '{reviewer.id}' is listed twice: ids must be unique"))
+            problems.append(
+                Problem(
+                    shown,
+                    None,
+                    None,
+                    "error",
+                    "reviewers",
+                    f"reviewer id '{reviewer.id}' is listed twice: ids must be unique",
+                )
+            )
         else:
             reviewers.append(reviewer)
     return Registry(shown, tuple(reviewers)), problems
@@ -100,20 +129,34 @@ def _reviewer(item: Any) -> tuple[Reviewer | None, str]:
     if not isinstance(item, dict):
         return None, "each reviewer is a group of 'id:', 'name:', 'role:' and 'specialties:' lines"
     texts = {name: item.get(name) for name in ("id", "name", "role")}
-    missing = [name for name, value in texts.items() if not isinstance(value, str) or not value.strip()]
+    missing = [
+        name for name, value in texts.items() if not isinstance(value, str) or not value.strip()
+    ]
     if missing:
         return None, f"add {', '.join(repr(name) for name in missing)}"
     if not _ID.match(str(texts["id"])):
-        return None, f"id '{texts['id']}' must be lowercase letters, digits and hyphens, e.g. dr-wang-li"
+        return (
+            None,
+            f"id '{texts['id']}' must be lowercase letters, digits and hyphens, e.g. dr-wang-li",
+        )
     specialties = item.get("specialties")
-    if not isinstance(specialties, list) or not specialties \
-            or not all(isinstance(name, str) and name.strip() for name in specialties):
-        return None, (f"'{texts['id']}' needs 'specialties:', a list of the specialties they may sign "
-                      f"off (or [\"{ANY_SPECIALTY}\"] for any)")
+    if (
+        not isinstance(specialties, list)
+        or not specialties
+        or not all(isinstance(name, str) and name.strip() for name in specialties)
+    ):
+        return None, (
+            f"'{texts['id']}' needs 'specialties:', a list of the specialties they may sign "
+            f'off (or ["{ANY_SPECIALTY}"] for any)'
+        )
     email = item.get("email")
-    return Reviewer(id=str(texts["id"]), name=str(texts["name"]).strip(), role=str(texts["role"]).strip(),
-                    specialties=tuple(name.strip() for name in specialties),
-                    email=email.strip() if isinstance(email, str) and email.strip() else None), ""
+    return Reviewer(
+        id=str(texts["id"]),
+        name=str(texts["name"]).strip(),
+        role=str(texts["role"]).strip(),
+        specialties=tuple(name.strip() for name in specialties),
+        email=email.strip() if isinstance(email, str) and email.strip() else None,
+    ), ""
 
 
 def reviewed_by(entry: Entry) -> list[str]:
@@ -132,18 +175,34 @@ def signoff_problems(entry: Entry, registry: Registry | None, config: KbConfig) 
     names = reviewed_by(entry)
     found = [registry.find(name) for name in names]
     problems = [
-        Problem(entry.file, line, column, "error", "reviewer-unknown",
-                f"signed off by '{name}', who is not in {registry.file}: add them to the reviewer list "
-                f"if they may sign off, or have a registered reviewer ({registry.ids()}) sign it off",
-                entry.id)
-        for name, reviewer in zip(names, found) if reviewer is None
+        Problem(
+            entry.file,
+            line,
+            column,
+            "error",
+            "reviewer-unknown",
+            f"signed off by '{name}', who is not in {registry.file}: add them to the reviewer list "
+            f"if they may sign off, or have a registered reviewer ({registry.ids()}) sign it off",
+            entry.id,
+        )
+        for name, reviewer in zip(names, found)
+        if reviewer is None
     ]
     known = [reviewer for reviewer in found if reviewer is not None]
     specialty = config.specialty(entry.data.get("specialty"))
     if known and not any(reviewer.covers(specialty, config) for reviewer in known):
         who = ", ".join(f"{r.id} ({'/'.join(r.specialties)})" for r in known)
-        problems.append(Problem(entry.file, line, column, "error", "reviewer-specialty",
-                                f"signed off by {who}, outside their specialties for an entry of "
-                                f"{specialty}: have a {specialty} reviewer sign it off, or add the "
-                                f"specialty to the reviewer in {registry.file}", entry.id))
+        problems.append(
+            Problem(
+                entry.file,
+                line,
+                column,
+                "error",
+                "reviewer-specialty",
+                f"signed off by {who}, outside their specialties for an entry of "
+                f"{specialty}: have a {specialty} reviewer sign it off, or add the "
+                f"specialty to the reviewer in {registry.file}",
+                entry.id,
+            )
+        )
     return problems

@@ -84,16 +84,33 @@ def _explain(entry: Entry, error: ValidationError) -> list[Problem]:
         return [p for sub in error.context for p in _explain(entry, sub)]
     if kind == "required":
         return [
-            _problem(entry, where, f"'{_field_name((*where, missing))}' is required: "
-                     f"{FIELD_HINTS.get(missing, f'add {missing!r}')}", key=False)
+            _problem(
+                entry,
+                where,
+                f"'{_field_name((*where, missing))}' is required: "
+                f"{FIELD_HINTS.get(missing, f'add {missing!r}')}",
+                key=False,
+            )
             for missing in error.validator_value
             if isinstance(error.instance, dict) and missing not in error.instance
         ]
     if kind == "additionalProperties":
         return [_unknown_field(entry, where, extra) for extra in _extras(error)]
-    if kind == "not" and where == () and isinstance(error.instance, dict) and "question" in error.instance:
-        return [_problem(entry, ("question",), "'question' is only for FAQ entries: remove it, "
-                         "or make this an FAQ (type: faq, in the faq/ folder)", key=True)]
+    if (
+        kind == "not"
+        and where == ()
+        and isinstance(error.instance, dict)
+        and "question" in error.instance
+    ):
+        return [
+            _problem(
+                entry,
+                ("question",),
+                "'question' is only for FAQ entries: remove it, "
+                "or make this an FAQ (type: faq, in the faq/ folder)",
+                key=True,
+            )
+        ]
     return [_problem(entry, where, _describe(name, error), key=False)]
 
 
@@ -107,13 +124,17 @@ def _describe(name: str, error: ValidationError) -> str:
         return f"'{name}' should be {wanted}, found {_kind_of(value)}"
     if kind == "pattern":
         if name == "id" or name.startswith(("related", "translations")):
-            return (f"'{name}' must be lowercase letters a-z, digits and single hyphens, "
-                    f"e.g. 'ectopic-pregnancy' (found {_shown(value)})")
+            return (
+                f"'{name}' must be lowercase letters a-z, digits and single hyphens, "
+                f"e.g. 'ectopic-pregnancy' (found {_shown(value)})"
+            )
         if name.endswith("url"):
             return f"'{name}' must be a web address starting with http:// or https:// (found {_shown(value)})"
         if name.endswith("fingerprint"):
-            return ("'review.fingerprint' is damaged: do not edit it by hand; "
-                    "run 'kbtool review approve' to sign the entry off again")
+            return (
+                "'review.fingerprint' is damaged: do not edit it by hand; "
+                "run 'kbtool review approve' to sign the entry off again"
+            )
         if name.endswith("reason"):
             return f"'{name}' is blank: say why this wording is accurate and needed here"
         return f"'{name}' has the wrong form (found {_shown(value)})"
@@ -122,8 +143,11 @@ def _describe(name: str, error: ValidationError) -> str:
     if kind == "maxLength":
         return f"'{name}' is too long ({len(value)} characters, at most {expected}): shorten it"
     if kind in ("minimum", "maximum"):
-        return f"'{name}' must be from 1 to 365 days after the procedure (found {_shown(value)})" \
-            if ".days" in name else f"'{name}': {error.message}"
+        return (
+            f"'{name}' must be from 1 to 365 days after the procedure (found {_shown(value)})"
+            if ".days" in name
+            else f"'{name}': {error.message}"
+        )
     if kind == "uniqueItems":
         return f"'{name}' lists the same value twice: keep each one once"
     if kind == "minItems":
@@ -138,8 +162,12 @@ def _unknown_field(entry: Entry, where: FieldPath, extra: str) -> Problem:
     close = difflib.get_close_matches(extra, known, n=1, cutoff=0.6)
     hint = f"did you mean '{close[0]}'?" if close else f"known fields here: {', '.join(known)}"
     extension = " (local extension fields must start with 'x-')" if where == () else ""
-    return _problem(entry, (*where, extra),
-                    f"unknown field '{_field_name((*where, extra))}': {hint}{extension}", key=True)
+    return _problem(
+        entry,
+        (*where, extra),
+        f"unknown field '{_field_name((*where, extra))}': {hint}{extension}",
+        key=True,
+    )
 
 
 def _known_fields(where: FieldPath) -> list[str]:

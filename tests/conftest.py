@@ -44,7 +44,9 @@ def cli() -> Callable[..., Result]:
     def run(*args: str, input: str | None = None) -> Result:
         result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=True)
         if result.exception is not None and not isinstance(result.exception, SystemExit):
-            raise AssertionError(f"kbtool raised {result.exception!r}\n{result.output}") from result.exception
+            raise AssertionError(
+                f"kbtool raised {result.exception!r}\n{result.output}"
+            ) from result.exception
         assert "Traceback" not in result.output
         return result
 

@@ -20,13 +20,18 @@ URGENCY_LABELS = {"emergency": "EMERGENCY", "urgent": "urgent", "routine": "rout
 
 @click.command()
 @click.argument("entry_id", metavar="ID")
-@click.option("--day", type=click.IntRange(1, 365), metavar="N",
-              help="Which call this is: N days after the procedure (e.g. 7).")
+@click.option(
+    "--day",
+    type=click.IntRange(1, 365),
+    metavar="N",
+    help="Which call this is: N days after the procedure (e.g. 7).",
+)
 @json_option
 @today_option
 @click.pass_context
-def callback(ctx: click.Context, entry_id: str, day: int | None, as_json: bool,
-             today: dt.date) -> None:
+def callback(
+    ctx: click.Context, entry_id: str, day: int | None, as_json: bool, today: dt.date
+) -> None:
     """The follow-up call (回访) script of aftercare entry ID: a neutral opening, the warning
     signs as questions (emergency first) with what to tell the patient for each "yes", the
     points to repeat, and a closing line. Nothing about the patient is recorded.
@@ -71,8 +76,11 @@ def render_script(script: dict[str, Any]) -> list[str]:
         label = URGENCY_LABELS.get(question["urgency"], question["urgency"])
         lines.append(f"  {question['number']}. [{label}] {question['ask']}")
         gap = " " if script["lang"] == "en" else ""
-        advice = f"{script['if_emergency']}{gap}{question['action']}" if question["stop"] \
+        advice = (
+            f"{script['if_emergency']}{gap}{question['action']}"
+            if question["stop"]
             else question["action"]
+        )
         lines.append(f"     yes: {advice}")
     if not questions:
         lines.append("  (this entry has no warning signs)")
@@ -87,8 +95,13 @@ def render_script(script: dict[str, Any]) -> list[str]:
         lines += ["", f"Staff notes (internal): {script['staff_notes']}"]
     missing = _texts(script["missing_ask"])
     if missing:
-        lines += ["", (f"{len(missing)} warning sign(s) have no follow-up question ('ask') yet and are "
-                  "asked as written; ask a clinician to add them (kbtool review status --callbacks)")]
+        lines += [
+            "",
+            (
+                f"{len(missing)} warning sign(s) have no follow-up question ('ask') yet and are "
+                "asked as written; ask a clinician to add them (kbtool review status --callbacks)"
+            ),
+        ]
     return lines
 
 

@@ -17,19 +17,37 @@ WHOLE_KB_FILES = ("kbtool.yaml", "reviewers.yaml", "rules")
 
 
 @click.command()
-@click.argument("paths", nargs=-1, metavar="[PATH]...",
-                type=click.Path(exists=True, path_type=Path))
+@click.argument(
+    "paths", nargs=-1, metavar="[PATH]...", type=click.Path(exists=True, path_type=Path)
+)
 @json_option
-@click.option("--format", "output", type=click.Choice(["text", "json", "github"]), default=None,
-              help="text (default); json (same as --json); github: GitHub Actions annotations, "
-                   "so problems show on the changed lines of a pull request.")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json", "github"]),
+    default=None,
+    help="text (default); json (same as --json); github: GitHub Actions annotations, "
+    "so problems show on the changed lines of a pull request.",
+)
 @strict_option
 @today_option
-@click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
-              help="Processes to check a large knowledge base with (default: one per CPU).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    metavar="N",
+    help="Processes to check a large knowledge base with (default: one per CPU).",
+)
 @click.pass_context
-def check(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, output: str | None, strict: bool,
-          today: dt.date, jobs: int | None) -> None:
+def check(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    as_json: bool,
+    output: str | None,
+    strict: bool,
+    today: dt.date,
+    jobs: int | None,
+) -> None:
     """Check every entry, or only the entry files or folders named: schema, links between
     entries, review dates and sign-offs, unsafe markup, wording, stale translations.
 
@@ -46,8 +64,15 @@ def check(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, output: st
     ok = result.ok(strict)
     output = output or ("json" if as_json else "text")
     if output == "json":
-        click.echo(to_json({"ok": ok, "entries": result.files,
-                            "problems": [p.as_dict() for p in result.problems]}))
+        click.echo(
+            to_json(
+                {
+                    "ok": ok,
+                    "entries": result.files,
+                    "problems": [p.as_dict() for p in result.problems],
+                }
+            )
+        )
     elif output == "github":
         for problem in result.problems:
             click.echo(github_annotation(problem))
@@ -65,8 +90,10 @@ def _only(kb: Path, paths: tuple[Path, ...]) -> list[Path] | None:
     for path in paths:
         resolved = path.resolve()
         if resolved != root and root not in resolved.parents:
-            raise click.UsageError(f"'{path}' is not inside the knowledge-base folder '{kb}': name entry "
-                                   "files under it, or point at another folder with --kb DIR")
+            raise click.UsageError(
+                f"'{path}' is not inside the knowledge-base folder '{kb}': name entry "
+                "files under it, or point at another folder with --kb DIR"
+            )
         relative = resolved.relative_to(root).parts
         if not relative or relative[0] in WHOLE_KB_FILES:
             return None

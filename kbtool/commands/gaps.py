@@ -17,12 +17,18 @@ def _parse_since(ctx: click.Context, param: click.Parameter, value: str | None) 
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-01") from None
+        raise click.BadParameter(
+            f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-01"
+        ) from None
 
 
 @click.command()
-@click.option("--since", metavar="YYYY-MM-DD", callback=_parse_since,
-              help="Only searches on or after this date.")
+@click.option(
+    "--since",
+    metavar="YYYY-MM-DD",
+    callback=_parse_since,
+    help="Only searches on or after this date.",
+)
 @json_option
 @click.pass_context
 def gaps(ctx: click.Context, since: dt.date | None, as_json: bool) -> None:
@@ -44,9 +50,15 @@ def gaps(ctx: click.Context, since: dt.date | None, as_json: bool) -> None:
     records = read_gaps(gaps_file(cache_dir_for(kb, config.cache_dir, os.environ)))
     summary = summarize(records, since)
     if as_json:
-        click.echo(to_json({"since": since.isoformat() if since else None,
-                            "searches": sum(gap.count for gap in summary),
-                            "gaps": [gap.as_dict() for gap in summary]}))
+        click.echo(
+            to_json(
+                {
+                    "since": since.isoformat() if since else None,
+                    "searches": sum(gap.count for gap in summary),
+                    "gaps": [gap.as_dict() for gap in summary],
+                }
+            )
+        )
     else:
         for line in gap_lines(summary):
             click.echo(line)

@@ -11,7 +11,9 @@ from ..report import to_json
 
 
 @click.command()
-@click.option("--rebuild", is_flag=True, help="Rebuild the whole index instead of updating changed entries.")
+@click.option(
+    "--rebuild", is_flag=True, help="Rebuild the whole index instead of updating changed entries."
+)
 @json_option
 @click.pass_context
 def index(ctx: click.Context, rebuild: bool, as_json: bool) -> None:
@@ -41,8 +43,10 @@ def index(ctx: click.Context, rebuild: bool, as_json: bool) -> None:
     except LockTimeout as error:
         raise click.ClickException(f"{error}: try again later") from None
     except OSError as error:
-        raise click.ClickException(f"cannot write the search index in {cache} ({error.strerror}): "
-                                   "set KBTOOL_CACHE to a writable folder") from None
+        raise click.ClickException(
+            f"cannot write the search index in {cache} ({error.strerror}): "
+            "set KBTOOL_CACHE to a writable folder"
+        ) from None
     location = display_path(report.generation) if report.generation else display_path(cache)
     if as_json:
         click.echo(to_json({**report.as_dict(), "cache": display_path(cache)}))

@@ -35,18 +35,37 @@ def _as_dict(text: str, finding: TextFinding) -> dict[str, object]:
 
 @click.command("lint-text")
 @click.argument("text")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Language of the text (default: zh when it has Chinese characters, else en).")
-@click.option("--field", default="body", show_default=True,
-              type=click.Choice(["title", "question", "summary", "body", "red_flags"]),
-              help="Which entry field to treat the text as (the term check looks at summaries).")
-@click.option("--rules", "rule_dirs", multiple=True, metavar="DIR",
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Extra rules folder to load after the built-in rules (repeatable).")
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help="Language of the text (default: zh when it has Chinese characters, else en).",
+)
+@click.option(
+    "--field",
+    default="body",
+    show_default=True,
+    type=click.Choice(["title", "question", "summary", "body", "red_flags"]),
+    help="Which entry field to treat the text as (the term check looks at summaries).",
+)
+@click.option(
+    "--rules",
+    "rule_dirs",
+    multiple=True,
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Extra rules folder to load after the built-in rules (repeatable).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.pass_context
-def lint_text_command(ctx: click.Context, text: str, lang: str | None, field: str,
-                      rule_dirs: tuple[Path, ...], as_json: bool) -> None:
+def lint_text_command(
+    ctx: click.Context,
+    text: str,
+    lang: str | None,
+    field: str,
+    rule_dirs: tuple[Path, ...],
+    as_json: bool,
+) -> None:
     """Check one sentence against the wording rules and print what they find.
 
     Prints `line:col: level: "phrase": message [rule-id]` per finding, with line and column
@@ -63,19 +82,25 @@ def lint_text_command(ctx: click.Context, text: str, lang: str | None, field: st
     findings = check_text(text, chosen, rules, field=field)
     failed = bool(problems) or any(f.level == "error" for f in findings)
     if as_json:
-        click.echo(to_json({
-            "ok": not failed,
-            "lang": chosen,
-            "findings": [_as_dict(text, f) for f in findings],
-            "rule_problems": [p.as_dict() for p in problems],
-        }))
+        click.echo(
+            to_json(
+                {
+                    "ok": not failed,
+                    "lang": chosen,
+                    "findings": [_as_dict(text, f) for f in findings],
+                    "rule_problems": [p.as_dict() for p in problems],
+                }
+            )
+        )
     else:
         for problem in problems:
             place = f"{problem.file}:{problem.line}" if problem.line else problem.file
             click.echo(f"{place}: {problem.severity}: {problem.message} [{problem.code}]", err=True)
         for finding in findings:
             line, column = _position(text, finding.start)
-            click.echo(f"{line}:{column}: {finding.level}: {finding.describe()} [{finding.rule_id}]")
+            click.echo(
+                f"{line}:{column}: {finding.level}: {finding.describe()} [{finding.rule_id}]"
+            )
         if not findings:
             click.echo(f"no findings ({chosen})")
     ctx.exit(1 if failed else 0)

@@ -15,8 +15,13 @@ from ..options import settings
 @click.command()
 @click.argument("kind", metavar="TYPE", type=click.Choice(list(ENTRY_TYPES)))
 @click.argument("entry_id", metavar="ID")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of the entry.")
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Language of the entry.",
+)
 @click.option("--title", help="Page title in patient words (default: the id).")
 @click.pass_context
 def new(ctx: click.Context, kind: str, entry_id: str, lang: str, title: str | None) -> None:

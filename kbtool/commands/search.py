@@ -17,12 +17,24 @@ from ..report import to_json, to_json_line
 
 @click.command()
 @click.argument("words", nargs=-1, metavar="QUERY...")
-@click.option("--batch", "batch", type=click.File("rb"), metavar="FILE",
-              help="Search every line of FILE ('-' for standard input); with --json prints one "
-                   "JSON object per line. Batch queries are not logged as gaps.")
-@click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True,
-              help="How many entries to show.")
-@click.option("--type", "kind", type=click.Choice(sorted(ENTRY_TYPES)), help="Only this type of entry.")
+@click.option(
+    "--batch",
+    "batch",
+    type=click.File("rb"),
+    metavar="FILE",
+    help="Search every line of FILE ('-' for standard input); with --json prints one "
+    "JSON object per line. Batch queries are not logged as gaps.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 100),
+    default=5,
+    show_default=True,
+    help="How many entries to show.",
+)
+@click.option(
+    "--type", "kind", type=click.Choice(sorted(ENTRY_TYPES)), help="Only this type of entry."
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Only entries in this language.")
 @click.option("--specialty", metavar="NAME", help="Only entries of this specialty, e.g. 妇科.")
 @click.option("--include-drafts", is_flag=True, help="Also show drafts (never signed off).")
@@ -30,9 +42,19 @@ from ..report import to_json, to_json_line
 @json_option
 @today_option
 @click.pass_context
-def search(ctx: click.Context, words: tuple[str, ...], batch: IO[bytes] | None, limit: int,
-           kind: str | None, lang: str | None, specialty: str | None, include_drafts: bool,
-           no_log: bool, as_json: bool, today: dt.date) -> None:
+def search(
+    ctx: click.Context,
+    words: tuple[str, ...],
+    batch: IO[bytes] | None,
+    limit: int,
+    kind: str | None,
+    lang: str | None,
+    specialty: str | None,
+    include_drafts: bool,
+    no_log: bool,
+    as_json: bool,
+    today: dt.date,
+) -> None:
     """Find the approved answer for what a caller says.
 
     Type the caller's own words: an everyday name (红眼病), a symptom (人流后一直出血), a
@@ -50,15 +72,22 @@ def search(ctx: click.Context, words: tuple[str, ...], batch: IO[bytes] | None, 
     Example:  kbtool search 宫外运 --limit 3
     """
     if bool(words) == (batch is not None):
-        raise click.UsageError("give a QUERY, or --batch FILE with one query per line "
-                               "(example: kbtool search 红眼病)")
+        raise click.UsageError(
+            "give a QUERY, or --batch FILE with one query per line (example: kbtool search 红眼病)"
+        )
     query = " ".join(words)
     kb = settings(ctx).kb_path()
     searcher, cache, note = open_searcher(kb)
     if note:
         click.echo(note, err=True)
-    options: dict[str, Any] = {"limit": limit, "type": kind, "lang": lang, "specialty": specialty,
-                               "include_drafts": include_drafts, "today": today}
+    options: dict[str, Any] = {
+        "limit": limit,
+        "type": kind,
+        "lang": lang,
+        "specialty": specialty,
+        "include_drafts": include_drafts,
+        "today": today,
+    }
     with searcher:
         if batch is not None:
             _run_batch(searcher, batch, options, as_json)
@@ -94,12 +123,15 @@ def open_searcher(kb: Path) -> tuple[Any, Path, str | None]:
             note = f"note: the search index was damaged and has been repaired ({report.repaired})"
     except LockTimeout:
         if not has_index:
-            raise click.ClickException("another kbtool process is building the search index: "
-                                       "try again in a minute") from None
+            raise click.ClickException(
+                "another kbtool process is building the search index: try again in a minute"
+            ) from None
         note = "note: the index is being updated by another kbtool process; results may miss the newest edits"
     except OSError as error:
-        raise click.ClickException(f"cannot write the search index in {cache} ({error.strerror}): "
-                                   "set KBTOOL_CACHE to a writable folder") from None
+        raise click.ClickException(
+            f"cannot write the search index in {cache} ({error.strerror}): "
+            "set KBTOOL_CACHE to a writable folder"
+        ) from None
     try:
         return Searcher(cache, due_soon_days=config.due_soon_days, config=config), cache, note
     except (IndexMissing, IndexDamaged) as error:

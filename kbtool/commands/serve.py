@@ -12,19 +12,45 @@ from ..options import settings
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Any address other than 127.0.0.1 needs sign-in set up "
-                   "(staff accounts or single sign-on: see docs/deploy.md).")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--workers", type=click.IntRange(1, 32), default=None,
-              help="Worker processes sharing the index (default: one per core; more than one needs "
-                   "gunicorn, i.e. Linux or macOS).")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
-              help="Requests each worker answers at the same time.")
-@click.option("--cache-size", default=2048, show_default=True, type=click.IntRange(0, 100_000),
-              help="Recent searches kept to answer repeats instantly (0 turns the cache off).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Any address other than 127.0.0.1 needs sign-in set up "
+    "(staff accounts or single sign-on: see docs/deploy.md).",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 32),
+    default=None,
+    help="Worker processes sharing the index (default: one per core; more than one needs "
+    "gunicorn, i.e. Linux or macOS).",
+)
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Requests each worker answers at the same time.",
+)
+@click.option(
+    "--cache-size",
+    default=2048,
+    show_default=True,
+    type=click.IntRange(0, 100_000),
+    help="Recent searches kept to answer repeats instantly (0 turns the cache off).",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int | None, threads: int, cache_size: int) -> None:
+def serve(
+    ctx: click.Context, host: str, port: int, workers: int | None, threads: int, cache_size: int
+) -> None:
     """Start the staff search app: answers appear as you type, with warning signs first,
     the approved short answer with a copy button, review warnings and staff notes.
 
@@ -49,18 +75,30 @@ def serve(ctx: click.Context, host: str, port: int, workers: int | None, threads
     shown = url_host(host)
 
     def ready(server: str) -> None:
-        click.echo(f"staff app: http://{shown}:{port}/  ({server}; sign-in: {access.describe()}; "
-                   "Ctrl+C to stop)")
+        click.echo(
+            f"staff app: http://{shown}:{port}/  ({server}; sign-in: {access.describe()}; "
+            "Ctrl+C to stop)"
+        )
 
     try:
-        run_server(lambda builds: staff_app(kb, cache_dir, config.due_soon_days, cache_size, access, builds),
-                   host, port, indexer=lambda: start_indexer(kb, cache_dir),
-                   threads=threads, workers=workers or default_workers(), on_ready=ready,
-                   trusted_proxies=tuple(str(network) for network in access.trusted_proxies),
-                   on_exit=lambda app: app.extensions["kbtool_live"].stop())
+        run_server(
+            lambda builds: staff_app(
+                kb, cache_dir, config.due_soon_days, cache_size, access, builds
+            ),
+            host,
+            port,
+            indexer=lambda: start_indexer(kb, cache_dir),
+            threads=threads,
+            workers=workers or default_workers(),
+            on_ready=ready,
+            trusted_proxies=tuple(str(network) for network in access.trusted_proxies),
+            on_exit=lambda app: app.extensions["kbtool_live"].stop(),
+        )
     except OSError as error:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}. "
-                                   "Is another program using this port? Try --port 8001") from None
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {error.strerror or error}. "
+            "Is another program using this port? Try --port 8001"
+        ) from None
 
 
 def staff_access(kb: Path, staff_settings: dict[str, Any], loopback: bool) -> Any:
@@ -77,13 +115,21 @@ def staff_access(kb: Path, staff_settings: dict[str, Any], loopback: bool) -> An
     return access
 
 
-def staff_app(kb: Path, cache_dir: Path, due_soon_days: int, cache_size: int, access: Any,
-              builds_index: bool = True) -> Any:
+def staff_app(
+    kb: Path,
+    cache_dir: Path,
+    due_soon_days: int,
+    cache_size: int,
+    access: Any,
+    builds_index: bool = True,
+) -> Any:
     """One worker's app: its own live view of the KB and searcher, watching for changes."""
     from ..web.app import create_app
     from ..web.live import LiveKb
     from ..web.server import gap_log_path
 
-    live = LiveKb(kb, cache_dir, due_soon_days=due_soon_days, cache_size=cache_size, builds_index=builds_index)
+    live = LiveKb(
+        kb, cache_dir, due_soon_days=due_soon_days, cache_size=cache_size, builds_index=builds_index
+    )
     live.start()
     return create_app(live, gap_log=gap_log_path(cache_dir), access=access)

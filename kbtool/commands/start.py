@@ -15,15 +15,33 @@ from ..options import settings, today_option
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--staff-port", default=8000, show_default=True, type=click.IntRange(1, 65535),
-              help="Port of the staff search app.")
-@click.option("--site-port", default=8001, show_default=True, type=click.IntRange(1, 65535),
-              help="Port of the public patient site.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("site-build"),
-              show_default=True, metavar="DIR", help="Folder for the built patient site.")
+@click.option(
+    "--staff-port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port of the staff search app.",
+)
+@click.option(
+    "--site-port",
+    default=8001,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port of the public patient site.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site-build"),
+    show_default=True,
+    metavar="DIR",
+    help="Folder for the built patient site.",
+)
 @today_option
 @click.pass_context
-def start(ctx: click.Context, host: str, staff_port: int, site_port: int, out: Path, today: dt.date) -> None:
+def start(
+    ctx: click.Context, host: str, staff_port: int, site_port: int, out: Path, today: dt.date
+) -> None:
     """Build the public patient site from signed-off entries, then serve it together with the
     staff search app, and print where to open each. Stop with Ctrl+C.
 
@@ -39,7 +57,9 @@ def start(ctx: click.Context, host: str, staff_port: int, site_port: int, out: P
     from .serve import staff_access
 
     if staff_port == site_port:
-        raise click.BadParameter("the staff app and the site need different ports", param_hint="--site-port")
+        raise click.BadParameter(
+            "the staff app and the site need different ports", param_hint="--site-port"
+        )
     kb = settings(ctx).kb_path()
     config, _ = load_config(kb)
     access = staff_access(kb, config.staff_app, is_loopback(host))
@@ -48,14 +68,21 @@ def start(ctx: click.Context, host: str, staff_port: int, site_port: int, out: P
         report = build_site(kb, out, today)
     except PublishError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"  published {len(report.published)} entries, left out {len(report.left_out)} "
-               "(drafts, unreviewed changes or errors: see 'kbtool build')")
+    click.echo(
+        f"  published {len(report.published)} entries, left out {len(report.left_out)} "
+        "(drafts, unreviewed changes or errors: see 'kbtool build')"
+    )
     click.echo("preparing the staff search index...")
     cache_dir = cache_dir_for(kb, config.cache_dir, os.environ)
     live = LiveKb(kb, cache_dir, due_soon_days=config.due_soon_days)
     live.start()
-    servers = _servers(host, [(create_app(live, gap_log=gap_log_path(cache_dir), access=access), staff_port),
-                              (static_site(out), site_port)])
+    servers = _servers(
+        host,
+        [
+            (create_app(live, gap_log=gap_log_path(cache_dir), access=access), staff_port),
+            (static_site(out), site_port),
+        ],
+    )
     shown = url_host(host)
     click.echo(f"\npatient site: http://{shown}:{site_port}/")
     click.echo(f"staff app:    http://{shown}:{staff_port}/")
@@ -85,6 +112,8 @@ def _servers(host: str, apps: list[tuple[Any, int]]) -> list[Any]:
     except OSError as error:
         for server in servers:
             server.close()
-        raise click.ClickException(f"cannot listen on {host}: {error.strerror or error}. Is another program "
-                                   "using the port? Choose others with --staff-port and --site-port") from None
+        raise click.ClickException(
+            f"cannot listen on {host}: {error.strerror or error}. Is another program "
+            "using the port? Choose others with --staff-port and --site-port"
+        ) from None
     return servers

@@ -25,14 +25,17 @@ def _accounts_path(ctx: click.Context) -> Path:
     if path is None:
         raise click.ClickException(
             f"no accounts file is set: add 'staff_app:' with 'users_file: /etc/kbtool/users.json' to "
-            f"{kb / 'kbtool.yaml'}, or set {ENV_VAR}=/etc/kbtool/users.json (keep it outside the KB)")
+            f"{kb / 'kbtool.yaml'}, or set {ENV_VAR}=/etc/kbtool/users.json (keep it outside the KB)"
+        )
     return path
 
 
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    value: str = click.prompt("password", hide_input=True, confirmation_prompt="repeat the password")
+    value: str = click.prompt(
+        "password", hide_input=True, confirmation_prompt="repeat the password"
+    )
     return value
 
 
@@ -50,10 +53,14 @@ def _change(ctx: click.Context, action: str, name: str, from_stdin: bool = False
     except accounts.AccountsError as error:
         raise click.ClickException(str(error)) from None
     except OSError as error:
-        raise click.ClickException(f"cannot write the accounts file {path}: {error.strerror or error}") from None
+        raise click.ClickException(
+            f"cannot write the accounts file {path}: {error.strerror or error}"
+        ) from None
     done = {"add": "added", "passwd": "changed the password of", "remove": "removed"}[action]
-    click.echo(f"{done} '{name}' in {path}" + (" (signed-in sessions of this user end)"
-                                               if action != "add" else ""))
+    click.echo(
+        f"{done} '{name}' in {path}"
+        + (" (signed-in sessions of this user end)" if action != "add" else "")
+    )
 
 
 @click.group()
@@ -68,8 +75,11 @@ def users() -> None:
     """
 
 
-stdin_option = click.option("--password-stdin", is_flag=True,
-                            help="Read the password from the first line of standard input (for scripts).")
+stdin_option = click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input (for scripts).",
+)
 
 
 @users.command()

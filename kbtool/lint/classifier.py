@@ -36,8 +36,7 @@ _EN_TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|[0-9]+|[%?!£$]")
 _DIGITS = re.compile(r"[0-9]+")
 
 
-def features(text: str, lang: str, word_sets: dict[str, list[str]],
-             finder: Any = None) -> set[str]:
+def features(text: str, lang: str, word_sets: dict[str, list[str]], finder: Any = None) -> set[str]:
     """The sentence's features: n-grams (zh characters 1–3, en words 1–2) and `@set` names of
     the shared word sets its words belong to (`finder`: an automaton over those words, faster
     than looking each n-gram up; the result is the same)."""
@@ -47,8 +46,12 @@ def features(text: str, lang: str, word_sets: dict[str, list[str]],
         for run in _CJK_RUN.findall(low):
             if run[0] >= "\u3400":
                 found.update(run)
-                found.update(map(run.__getitem__, map(slice, range(len(run) - 1), range(2, len(run) + 1))))
-                found.update(map(run.__getitem__, map(slice, range(len(run) - 2), range(3, len(run) + 1))))
+                found.update(
+                    map(run.__getitem__, map(slice, range(len(run) - 1), range(2, len(run) + 1)))
+                )
+                found.update(
+                    map(run.__getitem__, map(slice, range(len(run) - 2), range(3, len(run) + 1)))
+                )
             else:
                 found.add(run)
         if finder is not None:
@@ -147,13 +150,22 @@ def from_mapping(data: Any) -> Model | None:
     """A Model from parsed JSON, or None when the data is not a model of this shape."""
     try:
         return Model(
-            weights={lang: {cat: {str(k): float(v) for k, v in w.items()} for cat, w in cats.items()}
-                     for lang, cats in data["weights"].items()},
-            bias={lang: {cat: float(v) for cat, v in cats.items()} for lang, cats in data["bias"].items()},
-            thresholds={lang: {cat: float(v) for cat, v in cats.items()}
-                        for lang, cats in data["thresholds"].items()},
-            word_sets={lang: {str(k): [str(n) for n in v] for k, v in sets.items()}
-                       for lang, sets in data["word_sets"].items()},
+            weights={
+                lang: {cat: {str(k): float(v) for k, v in w.items()} for cat, w in cats.items()}
+                for lang, cats in data["weights"].items()
+            },
+            bias={
+                lang: {cat: float(v) for cat, v in cats.items()}
+                for lang, cats in data["bias"].items()
+            },
+            thresholds={
+                lang: {cat: float(v) for cat, v in cats.items()}
+                for lang, cats in data["thresholds"].items()
+            },
+            word_sets={
+                lang: {str(k): [str(n) for n in v] for k, v in sets.items()}
+                for lang, sets in data["word_sets"].items()
+            },
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
@@ -168,9 +180,13 @@ def load_model(path: Path = MODEL_FILE) -> Model | None:
         return None
 
 
-def sentence_verdicts(model: Model, text: str, lang: str,
-                      spans: Iterable[tuple[int, int]],
-                      skip: Sequence[tuple[str, int, int]]) -> list[tuple[str, int, int, float]]:
+def sentence_verdicts(
+    model: Model,
+    text: str,
+    lang: str,
+    spans: Iterable[tuple[int, int]],
+    skip: Sequence[tuple[str, int, int]],
+) -> list[tuple[str, int, int, float]]:
     """(category, start, end, score) for each sentence the model flags, leaving out categories a
     rule already flagged in that sentence (`skip`: category, start, end of rule findings)."""
     found: list[tuple[str, int, int, float]] = []

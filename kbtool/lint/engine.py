@@ -26,8 +26,15 @@ def guess_lang(text: str) -> str:
     return "zh" if has_cjk(text) else "en"
 
 
-def lint_text(text: str, lang: str, rules: Sequence[Rule], *, field: str = "body",
-              config: WordingConfig | None = None, entry_type: str | None = None) -> list[TextFinding]:
+def lint_text(
+    text: str,
+    lang: str,
+    rules: Sequence[Rule],
+    *,
+    field: str = "body",
+    config: WordingConfig | None = None,
+    entry_type: str | None = None,
+) -> list[TextFinding]:
     """Findings for `text` in language `lang` ('zh' or 'en') as field `field` of an entry of
     type `entry_type` (None: a loose sentence, every rule applies), sorted by place."""
     if not text or not text.strip():
@@ -50,13 +57,23 @@ def lint_text(text: str, lang: str, rules: Sequence[Rule], *, field: str = "body
             if not rule.applies(lang, field, entry_type) or rule.id in config.disabled:
                 continue
             last_end = -1
-            for start, end in rule.find(text, masked, sentences, lang, plan[rule_pos],
-                                        text_index.lowered):
+            for start, end in rule.find(
+                text, masked, sentences, lang, plan[rule_pos], text_index.lowered
+            ):
                 if start < last_end:  # overlapping matches of one rule: report the phrase once
                     continue
                 last_end = end
-                found.append(TextFinding(rule.id, rule.category, rule.level, start, end,
-                                         text[start:end], rule.message))
+                found.append(
+                    TextFinding(
+                        rule.id,
+                        rule.category,
+                        rule.level,
+                        start,
+                        end,
+                        text[start:end],
+                        rule.message,
+                    )
+                )
                 generic[rule.id] = rule.generic
     found = _one_per_claim(found, generic)
     found += _model_findings(text, masked, sentences, lang, found, config)
@@ -69,8 +86,14 @@ def _one_per_claim(found: list[TextFinding], generic: dict[str, bool]) -> list[T
     phrase in the same category: its message is the more specific one, and one claim should not
     be reported twice."""
     specific = [f for f in found if not generic[f.rule_id]]
-    return specific + [f for f in found if generic[f.rule_id] and not any(
-        k.category == f.category and k.start < f.end and f.start < k.end for k in specific)]
+    return specific + [
+        f
+        for f in found
+        if generic[f.rule_id]
+        and not any(
+            k.category == f.category and k.start < f.end and f.start < k.end for k in specific
+        )
+    ]
 
 
 MODEL = "model"
@@ -78,8 +101,14 @@ MODEL = "model"
 _QUESTION_END = ("?", "\uff1f", "吗", "吗。")
 
 
-def _model_findings(text: str, masked: str, sentences: Sentences, lang: str,
-                    found: list[TextFinding], config: WordingConfig) -> list[TextFinding]:
+def _model_findings(
+    text: str,
+    masked: str,
+    sentences: Sentences,
+    lang: str,
+    found: list[TextFinding],
+    config: WordingConfig,
+) -> list[TextFinding]:
     """Warnings from the classifier for sentences no rule flagged in the same category.
 
     A patient's question is never a claim, so questions are not scored."""
@@ -95,8 +124,11 @@ def _model_findings(text: str, masked: str, sentences: Sentences, lang: str,
         info = categories.get(category)
         if rule_id in config.disabled or info is None:
             continue
-        findings.append(TextFinding(rule_id, category, "warning", start, end, text[start:end],
-                                    model_message(info, lang)))
+        findings.append(
+            TextFinding(
+                rule_id, category, "warning", start, end, text[start:end], model_message(info, lang)
+            )
+        )
     return findings
 
 
@@ -115,6 +147,8 @@ def model_message(info: dict[str, Any], lang: str) -> str:
     """What a classifier finding says: which kind of claim it looks like, the law, and the fix."""
     law = (info.get("law") or {}).get(lang, "")
     instead = (info.get("instead") or {}).get(lang, "")
-    return (f"reads like {info.get('what', 'a misleading claim')} ({law}); found by the wording "
-            f"check's statistical model, so judge it: if it is such a claim, write instead e.g. "
-            f"{instead}; if it is accurate, add a wording exception with the reason")
+    return (
+        f"reads like {info.get('what', 'a misleading claim')} ({law}); found by the wording "
+        f"check's statistical model, so judge it: if it is such a claim, write instead e.g. "
+        f"{instead}; if it is accurate, add a wording exception with the reason"
+    )

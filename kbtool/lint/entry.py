@@ -64,27 +64,47 @@ def entry_exceptions(entry: Entry) -> list[tuple[str, str]]:
     return pairs
 
 
-def lint_entry(entry: Entry, rules: Sequence[Rule], config: WordingConfig | None = None) -> list[Problem]:
+def lint_entry(
+    entry: Entry, rules: Sequence[Rule], config: WordingConfig | None = None
+) -> list[Problem]:
     """Wording problems of one entry, each at the file line and column of the phrase."""
     suppressed, problems = _check_exceptions(entry, rules)
     lang = entry.lang if entry.lang in ("zh", "en") else None
     kind = entry.data.get("type")
     entry_type = kind if isinstance(kind, str) else None
     for path, field_name, text in text_fields(entry):
-        for finding in lint_text(text, lang or guess_lang(text), rules, field=field_name, config=config,
-                                 entry_type=entry_type):
+        for finding in lint_text(
+            text,
+            lang or guess_lang(text),
+            rules,
+            field=field_name,
+            config=config,
+            entry_type=entry_type,
+        ):
             if finding.rule_id in suppressed:
                 continue
             line, column = entry.locate(path, finding.start, finding.end - finding.start)
-            problems.append(Problem(entry.file, line, column, finding.level, finding.rule_id,
-                                    finding.describe(), entry.id))
+            problems.append(
+                Problem(
+                    entry.file,
+                    line,
+                    column,
+                    finding.level,
+                    finding.rule_id,
+                    finding.describe(),
+                    entry.id,
+                )
+            )
     return problems
 
 
 def _check_exceptions(entry: Entry, rules: Sequence[Rule]) -> tuple[set[str], list[Problem]]:
     """Rule ids validly suppressed, and a Problem for each unknown rule or missing reason."""
-    known = ({rule.id for rule in rules} | set(PLAIN_RULE_IDS)
-             | {RULE_PREFIX + category for category in load_categories()})  # model-guarantee, ...
+    known = (
+        {rule.id for rule in rules}
+        | set(PLAIN_RULE_IDS)
+        | {RULE_PREFIX + category for category in load_categories()}
+    )  # model-guarantee, ...
     suppressed: set[str] = set()
     problems: list[Problem] = []
     items = entry.data.get(EXCEPTIONS)
@@ -97,18 +117,32 @@ def _check_exceptions(entry: Entry, rules: Sequence[Rule]) -> tuple[set[str], li
         reason = item.get("reason")
         if rule_id not in known:
             line, column = entry.position((EXCEPTIONS, index, "rule"))
-            problems.append(Problem(
-                entry.file, line, column, "warning", "wording-exception-unknown",
-                f"wording exception names '{rule_id}', which is not a wording rule: check the rule id "
-                "in the finding's [brackets] (kbtool lint-text shows them), or remove the exception",
-                entry.id))
+            problems.append(
+                Problem(
+                    entry.file,
+                    line,
+                    column,
+                    "warning",
+                    "wording-exception-unknown",
+                    f"wording exception names '{rule_id}', which is not a wording rule: check the rule id "
+                    "in the finding's [brackets] (kbtool lint-text shows them), or remove the exception",
+                    entry.id,
+                )
+            )
         if not isinstance(reason, str) or not reason.strip():
             line, column = entry.position((EXCEPTIONS, index, "reason"))
-            problems.append(Problem(
-                entry.file, line, column, "error", "wording-exception-reason",
-                f"wording exception for '{rule_id}' has no reason: write why this wording is "
-                "accurate and needed here, so the reviewer can judge it (reason: ...)",
-                entry.id))
+            problems.append(
+                Problem(
+                    entry.file,
+                    line,
+                    column,
+                    "error",
+                    "wording-exception-reason",
+                    f"wording exception for '{rule_id}' has no reason: write why this wording is "
+                    "accurate and needed here, so the reviewer can judge it (reason: ...)",
+                    entry.id,
+                )
+            )
             continue
         suppressed.add(rule_id)
     return suppressed, problems

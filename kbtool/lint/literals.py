@@ -29,13 +29,58 @@ _LIMIT = 24
 _UNION_LIMIT = 256
 """Most alternatives kept for one group, e.g. (?:best|finest|leading|...)."""
 _CLASS_LIMIT = 16
-_COMMON = frozenset([
-    "the", "and", "for", "are", "you", "your", "our", "was", "were", "have", "has", "had",
-    "with", "that", "this", "not", "but", "can", "will", "all", "any", "get", "out", "one",
-    "who", "may", "its", "care", "doctor", "doctors", "treatment", "treatments", "pain",
-    "patient", "patients", "health", "hospital", "clinic", "surgery", "medicine", "help",
-    "team", "staff", "test", "tests", "risk", "risks", "symptoms",
-])
+_COMMON = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "are",
+        "you",
+        "your",
+        "our",
+        "was",
+        "were",
+        "have",
+        "has",
+        "had",
+        "with",
+        "that",
+        "this",
+        "not",
+        "but",
+        "can",
+        "will",
+        "all",
+        "any",
+        "get",
+        "out",
+        "one",
+        "who",
+        "may",
+        "its",
+        "care",
+        "doctor",
+        "doctors",
+        "treatment",
+        "treatments",
+        "pain",
+        "patient",
+        "patients",
+        "health",
+        "hospital",
+        "clinic",
+        "surgery",
+        "medicine",
+        "help",
+        "team",
+        "staff",
+        "test",
+        "tests",
+        "risk",
+        "risks",
+        "symptoms",
+    ]
+)
 """Words so common in patient information that testing for them filters nothing."""
 
 
@@ -177,7 +222,9 @@ def _cost(strings: set[str]) -> tuple[int, int]:
     weights = []
     for marked in strings:
         plain = marked.translate(_MARKS)
-        weights.append(1 if plain.strip() in _COMMON else len(plain) * (1 if plain.isascii() else 2))
+        weights.append(
+            1 if plain.strip() in _COMMON else len(plain) * (1 if plain.isascii() else 2)
+        )
     return (-min(min(weights), 6), len(strings))
 
 

@@ -79,8 +79,14 @@ def _load(files: list[tuple[Path, list[Path]]]) -> tuple[list[Rule], list[Proble
                 continue
             assert rule is not None
             if rule.id in seen_here:
-                problems.append(_problem(path, 1, f"rule id '{rule.id}' is also used by {seen_here[rule.id]}: "
-                                                  "give each rule its own id"))
+                problems.append(
+                    _problem(
+                        path,
+                        1,
+                        f"rule id '{rule.id}' is also used by {seen_here[rule.id]}: "
+                        "give each rule its own id",
+                    )
+                )
                 continue
             seen_here[rule.id] = path.name
             rules[rule.id] = rule
@@ -112,14 +118,22 @@ def _merge_contexts(path: Path, contexts: dict[str, dict[str, list[str]]]) -> li
     except yaml.YAMLError as error:
         return [_yaml_problem(path, error)]
     if not isinstance(data, dict):
-        return [_problem(path, 1, "the context file must map names to {zh: [...], en: [...]} lists")]
+        return [
+            _problem(path, 1, "the context file must map names to {zh: [...], en: [...]} lists")
+        ]
     problems: list[Problem] = []
     for name, by_lang in data.items():
         valid = isinstance(by_lang, dict) and all(
-            isinstance(v, list) and all(isinstance(p, str) for p in v) for v in by_lang.values())
+            isinstance(v, list) and all(isinstance(p, str) for p in v) for v in by_lang.values()
+        )
         if not valid:
-            problems.append(_problem(path, _line_of(text, (name,)),
-                                     f"context set '{name}' must map languages to lists of patterns"))
+            problems.append(
+                _problem(
+                    path,
+                    _line_of(text, (name,)),
+                    f"context set '{name}' must map languages to lists of patterns",
+                )
+            )
             continue
         target = contexts.setdefault(str(name), {})
         for lang, items in by_lang.items():
@@ -139,9 +153,12 @@ def _read(path: Path) -> tuple[str, Problem | None]:
 def _yaml_problem(path: Path, error: yaml.YAMLError) -> Problem:
     mark = getattr(error, "problem_mark", None)
     what = getattr(error, "problem", None) or "the YAML is not valid"
-    return _problem(path, mark.line + 1 if mark else None,
-                    f"YAML syntax error: {what}: check indentation and quote patterns "
-                    "(single quotes keep backslashes as they are)")
+    return _problem(
+        path,
+        mark.line + 1 if mark else None,
+        f"YAML syntax error: {what}: check indentation and quote patterns "
+        "(single quotes keep backslashes as they are)",
+    )
 
 
 def _line_of(text: str, where: tuple[str | int, ...]) -> int | None:
@@ -155,7 +172,9 @@ def _line_of(text: str, where: tuple[str | int, ...]) -> int | None:
         child = None
         if isinstance(node, yaml.MappingNode):
             child = next((v for k, v in node.value if k.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
             child = node.value[part]
         if child is None:
             break

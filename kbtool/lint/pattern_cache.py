@@ -28,7 +28,9 @@ def cache_file() -> Path:
 
 def _stamp() -> str:
     """Entries are valid for this cache format, this Python, and this literal extractor."""
-    extractor = hashlib.sha256(Path(__file__).with_name("literals.py").read_bytes()).hexdigest()[:16]
+    extractor = hashlib.sha256(Path(__file__).with_name("literals.py").read_bytes()).hexdigest()[
+        :16
+    ]
     return f"{VERSION}:{sys.implementation.cache_tag}:{sys.version_info[:3]}:{extractor}"
 
 
@@ -38,7 +40,11 @@ def _entries() -> dict[str, Any]:
         try:
             data = json.loads(cache_file().read_text(encoding="utf-8"))
             _state["stamp"] = _state["stamp"] or _stamp()
-            if isinstance(data, dict) and data.get("stamp") == _state["stamp"] and isinstance(data.get("patterns"), dict):
+            if (
+                isinstance(data, dict)
+                and data.get("stamp") == _state["stamp"]
+                and isinstance(data.get("patterns"), dict)
+            ):
                 entries = data["patterns"]
         except (OSError, ValueError):
             pass
@@ -65,7 +71,9 @@ def lookup(source: str, flags: int) -> tuple[bool, frozenset[str] | None]:
 
 
 def record(source: str, flags: int, literals: frozenset[str] | None) -> None:
-    _entries()[key(source, flags)] = {"literals": sorted(literals) if literals is not None else None}
+    _entries()[key(source, flags)] = {
+        "literals": sorted(literals) if literals is not None else None
+    }
     _state["dirty"] = True
 
 
@@ -76,8 +84,12 @@ def save() -> None:
     path = cache_file()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"stamp": _state["stamp"] or _stamp(), "patterns": _entries()}, ensure_ascii=False,
-                          sort_keys=True, separators=(",", ":"))
+        text = json.dumps(
+            {"stamp": _state["stamp"] or _stamp(), "patterns": _entries()},
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        )
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".wording-patterns.")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:

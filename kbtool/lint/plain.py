@@ -29,14 +29,21 @@ _EXPLAINED_AFTER = re.compile(
     r"|which means|or\b|is\s+(?:a|an|when|where|what|the\s+(?:name|medical\s+name))\b))",
     re.IGNORECASE,
 )
-_EXPLAINED_BEFORE = re.compile(r"(?:[(\uff08]|called|known as|叫做|称为|医学上叫|医学上称)\s*\Z", re.IGNORECASE)
+_EXPLAINED_BEFORE = re.compile(
+    r"(?:[(\uff08]|called|known as|叫做|称为|医学上叫|医学上称)\s*\Z", re.IGNORECASE
+)
 _term_cache: dict[tuple[str, ...], re.Pattern[str] | None] = {}
 
 
-def plain_findings(text: str, sentences: Sentences, lang: str, field: str,
-                   config: WordingConfig) -> list[TextFinding]:
+def plain_findings(
+    text: str, sentences: Sentences, lang: str, field: str, config: WordingConfig
+) -> list[TextFinding]:
     """Every plain-language finding for one text (already masked of Markdown syntax)."""
-    words = [_EN_WORDS.findall(text, start, end) for start, end in sentences.spans] if lang == "en" else None
+    words = (
+        [_EN_WORDS.findall(text, start, end) for start, end in sentences.spans]
+        if lang == "en"
+        else None
+    )
     found = long_sentences(text, sentences, lang, config, words)
     if words is not None and len(sentences.spans) >= config.smog_min_sentences:
         found += smog(text, sentences, config, words)
@@ -45,8 +52,13 @@ def plain_findings(text: str, sentences: Sentences, lang: str, field: str,
     return [f for f in found if f.rule_id not in config.disabled]
 
 
-def long_sentences(text: str, sentences: Sentences, lang: str, config: WordingConfig,
-                   words: list[list[str]] | None = None) -> list[TextFinding]:
+def long_sentences(
+    text: str,
+    sentences: Sentences,
+    lang: str,
+    config: WordingConfig,
+    words: list[list[str]] | None = None,
+) -> list[TextFinding]:
     """Sentences over the length limit: characters for Chinese, words for English."""
     found = []
     for number, (start, end) in enumerate(sentences.spans):
@@ -54,15 +66,27 @@ def long_sentences(text: str, sentences: Sentences, lang: str, config: WordingCo
         if lang == "zh":
             if end - start <= config.max_sentence_chars_zh:
                 continue  # cannot be over the limit: skip counting
-            size, limit, unit = len(_ZH_UNITS.findall(sentence)), config.max_sentence_chars_zh, "characters"
+            size, limit, unit = (
+                len(_ZH_UNITS.findall(sentence)),
+                config.max_sentence_chars_zh,
+                "characters",
+            )
         else:
             size = len(words[number]) if words is not None else len(_EN_WORDS.findall(sentence))
             limit, unit = config.max_sentence_words_en, "words"
         if size > limit:
-            found.append(TextFinding(
-                LONG_SENTENCE, CATEGORY, "warning", start, end, sentence,
-                f"this sentence has {size} {unit} (limit {limit}), which is hard to follow when read "
-                "out on a call or on a phone: split it into shorter sentences, one idea each"))
+            found.append(
+                TextFinding(
+                    LONG_SENTENCE,
+                    CATEGORY,
+                    "warning",
+                    start,
+                    end,
+                    sentence,
+                    f"this sentence has {size} {unit} (limit {limit}), which is hard to follow when read "
+                    "out on a call or on a phone: split it into shorter sentences, one idea each",
+                )
+            )
     return found
 
 
@@ -77,19 +101,24 @@ def syllables(word: str) -> int:
     return max(1, len(_VOWEL_GROUPS.findall(word)))
 
 
-def smog_grade(text: str, sentences: Sentences,
-               words_by_sentence: list[list[str]] | None = None) -> tuple[float, int, tuple[int, int] | None]:
+def smog_grade(
+    text: str, sentences: Sentences, words_by_sentence: list[list[str]] | None = None
+) -> tuple[float, int, tuple[int, int] | None]:
     """SMOG grade of the text, the number of sentences counted and the hardest sentence."""
     counted = 0
     polysyllables = 0
     hardest: tuple[int, int] | None = None
     most = -1
     for number, (start, end) in enumerate(sentences.spans):
-        words = words_by_sentence[number] if words_by_sentence else _EN_WORDS.findall(text, start, end)
+        words = (
+            words_by_sentence[number] if words_by_sentence else _EN_WORDS.findall(text, start, end)
+        )
         if len(words) < 3:
             continue
         counted += 1
-        poly = sum(1 for word in words if len(word) > 4 and word[0].isalpha() and syllables(word) >= 3)
+        poly = sum(
+            1 for word in words if len(word) > 4 and word[0].isalpha() and syllables(word) >= 3
+        )
         polysyllables += poly
         if poly > most:
             most, hardest = poly, (start, end)
@@ -98,17 +127,26 @@ def smog_grade(text: str, sentences: Sentences,
     return 1.043 * math.sqrt(polysyllables * 30 / counted) + 3.1291, counted, hardest
 
 
-def smog(text: str, sentences: Sentences, config: WordingConfig,
-         words: list[list[str]] | None = None) -> list[TextFinding]:
+def smog(
+    text: str, sentences: Sentences, config: WordingConfig, words: list[list[str]] | None = None
+) -> list[TextFinding]:
     """One finding when the English text's SMOG grade is over the limit, at its hardest sentence."""
     grade, counted, hardest = smog_grade(text, sentences, words)
     if counted < config.smog_min_sentences or grade <= config.smog_limit or hardest is None:
         return []
     start, end = hardest
-    return [TextFinding(
-        SMOG, CATEGORY, "warning", start, end, text[start:end],
-        f"the reading grade (SMOG) of this text is {grade:.1f}, above the limit of "
-        f"{config.smog_limit:g}: use shorter, everyday words (this sentence has the most long words)")]
+    return [
+        TextFinding(
+            SMOG,
+            CATEGORY,
+            "warning",
+            start,
+            end,
+            text[start:end],
+            f"the reading grade (SMOG) of this text is {grade:.1f}, above the limit of "
+            f"{config.smog_limit:g}: use shorter, everyday words (this sentence has the most long words)",
+        )
+    ]
 
 
 def unexplained_terms(text: str, config: WordingConfig) -> list[TextFinding]:
@@ -128,13 +166,23 @@ def unexplained_terms(text: str, config: WordingConfig) -> list[TextFinding]:
         plain = config.terms.get(key, ())
         if any(word.lower() in lowered for word in plain):
             continue
-        if _EXPLAINED_AFTER.match(text, match.end()) or _EXPLAINED_BEFORE.search(text, 0, match.start()):
+        if _EXPLAINED_AFTER.match(text, match.end()) or _EXPLAINED_BEFORE.search(
+            text, 0, match.start()
+        ):
             continue
         hint = f"'{plain[0]}'" if plain else "everyday words"
-        found.append(TextFinding(
-            UNEXPLAINED_TERM, CATEGORY, "warning", match.start(), match.end(), term,
-            f"medical term without a plain explanation; callers may not know it: add {hint} "
-            "next to it, e.g. in brackets"))
+        found.append(
+            TextFinding(
+                UNEXPLAINED_TERM,
+                CATEGORY,
+                "warning",
+                match.start(),
+                match.end(),
+                term,
+                f"medical term without a plain explanation; callers may not know it: add {hint} "
+                "next to it, e.g. in brackets",
+            )
+        )
     return found
 
 

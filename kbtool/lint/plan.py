@@ -40,7 +40,9 @@ class PatternIndex:
             if compiled is None or rule.raw != raw:
                 continue
             for pattern_pos, pattern in enumerate(compiled.patterns):
-                if pattern.prefilter is None or any(not lit.strip() for lit in pattern.prefilter.literals):
+                if pattern.prefilter is None or any(
+                    not lit.strip() for lit in pattern.prefilter.literals
+                ):
                     index.always.append((rule_pos, pattern_pos))
                     continue
                 for literal in pattern.prefilter.literals:
@@ -71,7 +73,8 @@ def make_plan(index: PatternIndex, text: TextIndex) -> Plan:
     plan: Plan = {}
     if text.lowered is None:  # lowercasing moved offsets (rare scripts): run everything
         for rule_pos, pattern_pos in index.always + [
-                pair for pairs in index.by_literal.values() for pair in pairs]:
+            pair for pairs in index.by_literal.values() for pair in pairs
+        ]:
             plan.setdefault(rule_pos, {})[pattern_pos] = None
         return plan
     for rule_pos, pattern_pos in index.always:

@@ -27,9 +27,24 @@ DEFAULT_WINDOW = {"zh": 20, "en": 60}
 """Characters looked at before/after a match: about ten Chinese words or ten English words."""
 
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_KEYS = {"id", "category", "level", "languages", "patterns", "frames", "unless", "requires",
-         "window", "markdown", "fields", "types", "warnings_excuse", "message", "examples",
-         "description"}
+_KEYS = {
+    "id",
+    "category",
+    "level",
+    "languages",
+    "patterns",
+    "frames",
+    "unless",
+    "requires",
+    "window",
+    "markdown",
+    "fields",
+    "types",
+    "warnings_excuse",
+    "message",
+    "examples",
+    "description",
+}
 FRAME_SCOPES = ("clause", "sentence")
 _MACRO = re.compile(r"\{([a-z][a-z0-9-]*)\}")
 """`{name}` inside a pattern: one word of the shared set `name` (quantifiers such as {2,3} are
@@ -58,8 +73,14 @@ class _Pattern:
 
     __slots__ = ("_cased", "_fast", "_slow", "_source", "parts", "prefilter", "scope")
 
-    def __init__(self, source: str, prefilter: Prefilter | None, slow: re.Pattern[str] | None = None,
-                 parts: tuple[_Pattern, ...] = (), scope: str = "") -> None:
+    def __init__(
+        self,
+        source: str,
+        prefilter: Prefilter | None,
+        slow: re.Pattern[str] | None = None,
+        parts: tuple[_Pattern, ...] = (),
+        scope: str = "",
+    ) -> None:
         self._source = source
         self._cased = bool(_CASED.search(source))  # needs case: no fast form
         self._slow = slow
@@ -119,9 +140,15 @@ class Rule:
             return False
         return lang in self.compiled and _field_root(field_name) in self.fields
 
-    def find(self, text: str, masked: str, sentences: Sentences, lang: str,
-             places: Mapping[int, list[tuple[int, int]] | None] | None = None,
-             lowered: str | None = None) -> Iterator[tuple[int, int]]:
+    def find(
+        self,
+        text: str,
+        masked: str,
+        sentences: Sentences,
+        lang: str,
+        places: Mapping[int, list[tuple[int, int]] | None] | None = None,
+        lowered: str | None = None,
+    ) -> Iterator[tuple[int, int]]:
         """Spans of `text` this rule flags: pattern matches, each within one sentence, that are
         not excused by their context.
 
@@ -141,8 +168,11 @@ class Rule:
                 continue
             regex, searched = _chosen(pattern, target, lowered)
             for place_start, place_end in scanned:
-                spans.extend(m.span() for m in regex.finditer(searched, place_start, place_end)
-                             if m.end() > m.start())
+                spans.extend(
+                    m.span()
+                    for m in regex.finditer(searched, place_start, place_end)
+                    if m.end() > m.start()
+                )
         if len(todo) > 1:
             spans.sort(key=lambda span: (span[0], -span[1]))
         for start, end in spans:
@@ -161,8 +191,9 @@ def _chosen(pattern: _Pattern, target: str, lowered: str | None) -> tuple[re.Pat
     return pattern.slow, target
 
 
-def _frame_spans(frame: _Pattern, target: str, lowered: str | None,
-                 places: Sequence[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+def _frame_spans(
+    frame: _Pattern, target: str, lowered: str | None, places: Sequence[tuple[int, int]]
+) -> Iterator[tuple[int, int]]:
     """One span per clause (or sentence) where every part of the frame matches: from the
     first part's start to the last part's end, so the finding quotes the whole claim."""
     for place in places:
@@ -171,8 +202,14 @@ def _frame_spans(frame: _Pattern, target: str, lowered: str | None,
             start, end = unit_end, unit_start
             for part in frame.parts:
                 regex, searched = _chosen(part, target, lowered)
-                found = next((m for m in regex.finditer(searched, unit_start, unit_end)
-                              if m.end() > m.start()), None)
+                found = next(
+                    (
+                        m
+                        for m in regex.finditer(searched, unit_start, unit_end)
+                        if m.end() > m.start()
+                    ),
+                    None,
+                )
                 if found is None:
                     break
                 start, end = min(start, found.start()), max(end, found.end())
@@ -183,8 +220,16 @@ def _frame_spans(frame: _Pattern, target: str, lowered: str | None,
 class _Scopes:
     """The pieces of text around one match that context patterns are searched in (built lazily)."""
 
-    def __init__(self, text: str, sentence: tuple[int, int], start: int, end: int, window: int) -> None:
-        self.text, self.sentence, self.start, self.end, self.window = text, sentence, start, end, window
+    def __init__(
+        self, text: str, sentence: tuple[int, int], start: int, end: int, window: int
+    ) -> None:
+        self.text, self.sentence, self.start, self.end, self.window = (
+            text,
+            sentence,
+            start,
+            end,
+            window,
+        )
 
     def get(self, scope: str) -> str:
         s_start, s_end = self.sentence
@@ -213,7 +258,9 @@ def build_rule(data: Any, contexts: ContextSets, source: str = "") -> Rule:
         raise RuleError("a rule file must be a set of 'key: value' lines starting with 'id:'")
     unknown = sorted(set(map(str, data)) - _KEYS)
     if unknown:
-        raise RuleError(f"unknown key '{unknown[0]}' (known: {', '.join(sorted(_KEYS))})", (unknown[0],))
+        raise RuleError(
+            f"unknown key '{unknown[0]}' (known: {', '.join(sorted(_KEYS))})", (unknown[0],)
+        )
     rule_id = data.get("id")
     if not isinstance(rule_id, str) or not _ID.match(rule_id):
         raise RuleError("'id' is required: a lowercase slug such as zh-guarantee-cure", ("id",))
@@ -225,42 +272,67 @@ def build_rule(data: Any, contexts: ContextSets, source: str = "") -> Rule:
         raise RuleError(f"'level' must be one of {', '.join(LEVELS)}", ("level",))
     languages = _strings(data, "languages", allowed=LANGUAGES)
     if "patterns" not in data and "frames" not in data:
-        raise RuleError("a rule needs 'patterns' (regexes) or 'frames' (parts of a claim), or both",
-                        ("patterns",))
+        raise RuleError(
+            "a rule needs 'patterns' (regexes) or 'frames' (parts of a claim), or both",
+            ("patterns",),
+        )
     patterns = _strings(data, "patterns") if "patterns" in data else []
     frames = _frames(data.get("frames"))
     message = data.get("message")
     if not isinstance(message, str) or not message.strip():
-        raise RuleError("'message' is required: say why the wording misleads and what to write instead",
-                        ("message",))
+        raise RuleError(
+            "'message' is required: say why the wording misleads and what to write instead",
+            ("message",),
+        )
     fields_ = tuple(_strings(data, "fields", allowed=FIELDS)) if "fields" in data else FIELDS
     types = tuple(_strings(data, "types", allowed=tuple(ENTRY_TYPES))) if "types" in data else ()
     markdown = data.get("markdown", "masked")
     if markdown not in ("masked", "raw"):
         raise RuleError("'markdown' must be 'masked' (default) or 'raw'", ("markdown",))
     window = data.get("window")
-    if window is not None and (not isinstance(window, int) or isinstance(window, bool) or window < 1):
+    if window is not None and (
+        not isinstance(window, int) or isinstance(window, bool) or window < 1
+    ):
         raise RuleError("'window' must be a whole number of characters, e.g. 20", ("window",))
     flag_examples, pass_examples = _examples(data.get("examples"))
     compiled = {
         lang: _Compiled(
-            patterns=tuple(_pattern(_expand(source, contexts, lang, ("patterns", index)), ("patterns", index))
-                           for index, source in enumerate(patterns))
-            + tuple(_frame(frame, scope, contexts, lang, ("frames", index))
-                    for index, (scope, frame) in enumerate(frames)),
-            unless=_compile_scopes(_with_defaults(data.get("unless"), contexts)
-                                   if data.get("warnings_excuse", True) else data.get("unless"),
-                                   "unless", contexts, lang),
+            patterns=tuple(
+                _pattern(_expand(source, contexts, lang, ("patterns", index)), ("patterns", index))
+                for index, source in enumerate(patterns)
+            )
+            + tuple(
+                _frame(frame, scope, contexts, lang, ("frames", index))
+                for index, (scope, frame) in enumerate(frames)
+            ),
+            unless=_compile_scopes(
+                _with_defaults(data.get("unless"), contexts)
+                if data.get("warnings_excuse", True)
+                else data.get("unless"),
+                "unless",
+                contexts,
+                lang,
+            ),
             requires=_compile_scopes(data.get("requires"), "requires", contexts, lang),
         )
         for lang in languages
     }
     return Rule(
-        id=rule_id, category=category, level=level, languages=tuple(languages),
-        message=" ".join(message.split()), patterns=tuple(patterns),
+        id=rule_id,
+        category=category,
+        level=level,
+        languages=tuple(languages),
+        message=" ".join(message.split()),
+        patterns=tuple(patterns),
         window={lang: window or DEFAULT_WINDOW[lang] for lang in languages},
-        raw=markdown == "raw", fields=fields_, types=types, flag_examples=flag_examples,
-        pass_examples=pass_examples, source=source, generic=not patterns, compiled=compiled,
+        raw=markdown == "raw",
+        fields=fields_,
+        types=types,
+        flag_examples=flag_examples,
+        pass_examples=pass_examples,
+        source=source,
+        generic=not patterns,
+        compiled=compiled,
     )
 
 
@@ -273,7 +345,9 @@ def _strings(data: dict[str, Any], key: str, allowed: Sequence[str] | None = Non
     if allowed is not None:
         for index, item in enumerate(value):
             if item not in allowed:
-                raise RuleError(f"'{key}' may only hold {', '.join(allowed)}, not '{item}'", (key, index))
+                raise RuleError(
+                    f"'{key}' may only hold {', '.join(allowed)}, not '{item}'", (key, index)
+                )
     return value
 
 
@@ -282,20 +356,30 @@ def _frames(value: Any) -> list[tuple[str, list[str]]]:
     if value is None:
         return []
     if not isinstance(value, list) or not value:
-        raise RuleError("'frames' must be a list of frames, each a list of two or more patterns",
-                        ("frames",))
+        raise RuleError(
+            "'frames' must be a list of frames, each a list of two or more patterns", ("frames",)
+        )
     found: list[tuple[str, list[str]]] = []
     for index, frame in enumerate(value):
         scope = "clause"
         if isinstance(frame, dict):
             scope = frame.get("scope", "clause")
             if scope not in FRAME_SCOPES or set(frame) - {"scope", "all"}:
-                raise RuleError(f"a frame is a list of patterns, or 'scope:' ({' or '.join(FRAME_SCOPES)}) "
-                                "with 'all:' patterns", ("frames", index))
+                raise RuleError(
+                    f"a frame is a list of patterns, or 'scope:' ({' or '.join(FRAME_SCOPES)}) "
+                    "with 'all:' patterns",
+                    ("frames", index),
+                )
             frame = frame.get("all")
-        if not isinstance(frame, list) or len(frame) < 2 or not all(isinstance(p, str) and p for p in frame):
-            raise RuleError("each frame must list two or more patterns that must all be found",
-                            ("frames", index))
+        if (
+            not isinstance(frame, list)
+            or len(frame) < 2
+            or not all(isinstance(p, str) and p for p in frame)
+        ):
+            raise RuleError(
+                "each frame must list two or more patterns that must all be found",
+                ("frames", index),
+            )
         found.append((scope, frame))
     return found
 
@@ -309,8 +393,10 @@ def _expand(source: str, sets: ContextSets, lang: str, where: tuple[str | int, .
         def word_group(match: re.Match[str]) -> str:
             words = sets.get(match.group(1))
             if words is None:
-                raise RuleError(f"unknown word set '{{{match.group(1)}}}' (known: "
-                                f"{', '.join(sorted(sets))})", where)
+                raise RuleError(
+                    f"unknown word set '{{{match.group(1)}}}' (known: {', '.join(sorted(sets))})",
+                    where,
+                )
             listed = words.get(lang) or []
             return "(?:" + "|".join(listed) + ")" if listed else "(?!)"
 
@@ -321,14 +407,23 @@ def _expand(source: str, sets: ContextSets, lang: str, where: tuple[str | int, .
     raise RuleError("word sets refer to each other in a loop", where)
 
 
-def _frame(parts: list[str], scope: str, sets: ContextSets, lang: str,
-           where: tuple[str | int, ...]) -> _Pattern:
-    compiled = tuple(_pattern(_expand(part, sets, lang, (*where, i)), (*where, i))
-                     for i, part in enumerate(parts))
+def _frame(
+    parts: list[str], scope: str, sets: ContextSets, lang: str, where: tuple[str | int, ...]
+) -> _Pattern:
+    compiled = tuple(
+        _pattern(_expand(part, sets, lang, (*where, i)), (*where, i))
+        for i, part in enumerate(parts)
+    )
     # Every part must match, so any part's prefilter is one for the frame: take the most selective.
     filters = [p.prefilter for p in compiled if p.prefilter is not None]
-    best = min(filters, key=lambda f: (any(len(lit.strip()) < 2 for lit in f.literals), len(f.literals))
-               ) if filters else None
+    best = (
+        min(
+            filters,
+            key=lambda f: (any(len(lit.strip()) < 2 for lit in f.literals), len(f.literals)),
+        )
+        if filters
+        else None
+    )
     return _Pattern(compiled[0]._source, best, parts=compiled, scope=scope)
 
 
@@ -336,7 +431,9 @@ def _examples(value: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if value is None:
         return (), ()
     if not isinstance(value, dict) or set(value) - {"flag", "pass"}:
-        raise RuleError("'examples' must have 'flag:' and 'pass:' lists of sentences", ("examples",))
+        raise RuleError(
+            "'examples' must have 'flag:' and 'pass:' lists of sentences", ("examples",)
+        )
     found: list[tuple[str, ...]] = []
     for key in ("flag", "pass"):
         items = value.get(key) or []
@@ -359,7 +456,9 @@ def _pattern(source: str, where: tuple[str | int, ...]) -> _Pattern:
     try:
         slow = re.compile(source, _FLAGS)
     except re.error as error:
-        raise RuleError(f"pattern {source!r} is not a valid regular expression: {error}", where) from None
+        raise RuleError(
+            f"pattern {source!r} is not a valid regular expression: {error}", where
+        ) from None
     found = prefilter(source, _FLAGS)
     pattern_cache.record(source, _FLAGS, found.literals if found else None)
     return _Pattern(source, found, slow)
@@ -371,27 +470,40 @@ against the claim ("有人保证包治，不要相信") repeats it in order to r
 is itself a warning (running down other clinics) says `warnings_excuse: false`."""
 
 
-def _compile_scopes(value: Any, key: str, contexts: ContextSets, lang: str) -> dict[str, re.Pattern[str]]:
+def _compile_scopes(
+    value: Any, key: str, contexts: ContextSets, lang: str
+) -> dict[str, re.Pattern[str]]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise RuleError(f"'{key}' must map scopes ({', '.join(SCOPES)}) to lists of patterns", (key,))
+        raise RuleError(
+            f"'{key}' must map scopes ({', '.join(SCOPES)}) to lists of patterns", (key,)
+        )
     compiled: dict[str, re.Pattern[str]] = {}
     for scope, items in value.items():
         if scope not in SCOPES:
-            raise RuleError(f"'{key}.{scope}' is not a scope: use {', '.join(SCOPES)}", (key, scope))
+            raise RuleError(
+                f"'{key}.{scope}' is not a scope: use {', '.join(SCOPES)}", (key, scope)
+            )
         if isinstance(items, str):
             items = [items]
         if not isinstance(items, list) or not all(isinstance(v, str) and v for v in items):
-            raise RuleError(f"'{key}.{scope}' must be a list of patterns or @context names", (key, scope))
+            raise RuleError(
+                f"'{key}.{scope}' must be a list of patterns or @context names", (key, scope)
+            )
         expanded: list[str] = []
         for index, item in enumerate(items):
             if item.startswith("@"):
                 sets = contexts.get(item[1:])
                 if sets is None:
-                    raise RuleError(f"unknown context set '{item}' (known: "
-                                    f"{', '.join('@' + n for n in sorted(contexts))})", (key, scope, index))
-                expanded.extend(_expand(p, contexts, lang, (key, scope, index)) for p in sets.get(lang, ()))
+                    raise RuleError(
+                        f"unknown context set '{item}' (known: "
+                        f"{', '.join('@' + n for n in sorted(contexts))})",
+                        (key, scope, index),
+                    )
+                expanded.extend(
+                    _expand(p, contexts, lang, (key, scope, index)) for p in sets.get(lang, ())
+                )
             else:
                 expanded.append(_expand(item, contexts, lang, (key, scope, index)))
         if expanded:
@@ -406,7 +518,13 @@ def _with_defaults(value: Any, contexts: ContextSets) -> Any:
     for scope, name in ALWAYS_UNLESS.items():
         if name[1:] in contexts:
             items = merged.get(scope) or []
-            items = [items] if isinstance(items, str) else list(items) if isinstance(items, list) else items
+            items = (
+                [items]
+                if isinstance(items, str)
+                else list(items)
+                if isinstance(items, list)
+                else items
+            )
             if isinstance(items, list) and name not in items:
                 merged[scope] = [*items, name]
     return merged or None
@@ -417,8 +535,9 @@ def _compile_list(sources: Sequence[str], where: tuple[str | int, ...]) -> re.Pa
         try:
             re.compile(source, _FLAGS)
         except re.error as error:
-            raise RuleError(f"pattern {source!r} is not a valid regular expression: {error}",
-                            (*where, index)) from None
+            raise RuleError(
+                f"pattern {source!r} is not a valid regular expression: {error}", (*where, index)
+            ) from None
     try:
         return re.compile("|".join(f"(?:{source})" for source in sources), _FLAGS)
     except re.error as error:  # e.g. the same group name in two patterns

@@ -13,8 +13,8 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 _LINE_MARKERS = re.compile(
     r"^[ \t]{0,3}(?:\#{1,6}[ \t]+|>[ \t]?|(?:[-*+]|\d{1,3}[.)])[ \t]+)+"  # heading, quote, bullet
-    r"|^[ \t]*(?:```|~~~)[^\n]*"                                        # code fence line
-    r"|^[ \t]*(?:[-*_][ \t]*){3,}$",                                    # horizontal rule
+    r"|^[ \t]*(?:```|~~~)[^\n]*"  # code fence line
+    r"|^[ \t]*(?:[-*_][ \t]*){3,}$",  # horizontal rule
     re.MULTILINE,
 )
 _LINK_TARGET = re.compile(r"\]\([^)\n]*\)")
@@ -26,13 +26,30 @@ _SENTENCE_END = re.compile(
     r"[。\uff01\uff1f…]+[\"'”’」』)\uff09]*(?![ \t]*[—–])|[.!?]+[\"'”’)]*(?=\s|$)(?![ \t]*[—–-])"
 )
 """Sentence punctuation, with closing quotes; not before a dash that attributes a quote."""
-_ABBREVIATIONS = frozenset([
-    "e.g", "i.e", "dr", "mr", "mrs", "ms", "st", "no", "vs", "etc", "approx", "prof", "fig",
-    "jr", "sr", "mt", "ft",
-])
+_ABBREVIATIONS = frozenset(
+    [
+        "e.g",
+        "i.e",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "st",
+        "no",
+        "vs",
+        "etc",
+        "approx",
+        "prof",
+        "fig",
+        "jr",
+        "sr",
+        "mt",
+        "ft",
+    ]
+)
 _BLOCK_BREAK = re.compile(
     r"\n(?=[ \t]*(?:\n|$|\#|>|[-*+][ \t]|\d{1,3}[.)][ \t]|\||```|~~~))"  # before a block
-    r"|^[ \t]{0,3}(?:\#|\||>)[^\n]*\n",                                   # after a heading, row, quote
+    r"|^[ \t]{0,3}(?:\#|\||>)[^\n]*\n",  # after a heading, row, quote
     re.MULTILINE,
 )
 """Line breaks that end a sentence: blank lines, headings, list items, quotes, tables, fences."""
@@ -90,8 +107,11 @@ def split_sentences(text: str) -> Sentences:
 
 
 def _boundaries(text: str) -> list[int]:
-    cuts = [m.end() for m in _SENTENCE_END.finditer(text)
-            if not (m.group(0)[0] == "." and _is_abbreviation(text, m.start()))]
+    cuts = [
+        m.end()
+        for m in _SENTENCE_END.finditer(text)
+        if not (m.group(0)[0] == "." and _is_abbreviation(text, m.start()))
+    ]
     if "\n" in text:
         cuts += [m.end() for m in _BLOCK_BREAK.finditer(text)]
     return sorted(set(cuts))

@@ -29,12 +29,22 @@ from .load import BUILTIN_DIR, load_categories
 from .text import split_sentences
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = [ROOT / "tests" / "data" / name for name in
-        ("wording_labelled.yaml", "wording_scripts.yaml", "wording_fresh.yaml", "wording_fresh2.yaml")]
+DATA = [
+    ROOT / "tests" / "data" / name
+    for name in (
+        "wording_labelled.yaml",
+        "wording_scripts.yaml",
+        "wording_fresh.yaml",
+        "wording_fresh2.yaml",
+    )
+]
 ACCURATE_KBS = [ROOT / "kb", ROOT / "tests" / "data" / "service_kb"]
 HELD_OUT = "-holdout"
 EPOCHS, RATE, L2, FOLDS, SEED = 15, 0.2, 1e-4, 4, 20261204
-_PLAIN_WORD = {"zh": re.compile(r"^[\u3400-\u9fff]{2,4}$"), "en": re.compile(r"^[a-z]+(?: [a-z]+){0,2}$")}
+_PLAIN_WORD = {
+    "zh": re.compile(r"^[\u3400-\u9fff]{2,4}$"),
+    "en": re.compile(r"^[a-z]+(?: [a-z]+){0,2}$"),
+}
 
 
 def word_sets() -> dict[str, dict[str, list[str]]]:
@@ -75,12 +85,18 @@ def kb_sentences(folders: list[Path]) -> list[dict[str, Any]]:
             if not isinstance(data, dict) or data.get("lang") not in ("zh", "en"):
                 continue
             texts = [data.get(k) for k in ("title", "question", "summary", "body")]
-            texts += [f.get(k) for f in data.get("red_flags") or [] if isinstance(f, dict)
-                      for k in ("when", "action")]
+            texts += [
+                f.get(k)
+                for f in data.get("red_flags") or []
+                if isinstance(f, dict)
+                for k in ("when", "action")
+            ]
             for text in texts:
                 if isinstance(text, str):
                     for start, end in split_sentences(text).spans:
-                        found.append({"lang": data["lang"], "categories": [], "text": text[start:end]})
+                        found.append(
+                            {"lang": data["lang"], "categories": [], "text": text[start:end]}
+                        )
     return found
 
 
@@ -124,11 +140,19 @@ def train(precision: float, report: bool) -> dict[str, Any]:
     sets = word_sets()
     categories = list(load_categories())
     items = labelled(DATA) + kb_sentences(ACCURATE_KBS)
-    model: dict[str, Any] = {"weights": {}, "bias": {}, "thresholds": {}, "word_sets": sets,
-                             "trained_on": len(items)}
+    model: dict[str, Any] = {
+        "weights": {},
+        "bias": {},
+        "thresholds": {},
+        "word_sets": sets,
+        "trained_on": len(items),
+    }
     for lang in ("zh", "en"):
-        rows = [(features(i["text"], lang, sets[lang]), set(i["categories"])) for i in items
-                if i["lang"] == lang]
+        rows = [
+            (features(i["text"], lang, sets[lang]), set(i["categories"]))
+            for i in items
+            if i["lang"] == lang
+        ]
         model["weights"][lang], model["bias"][lang], model["thresholds"][lang] = {}, {}, {}
         for category in categories:
             data = [(f, category in cats) for f, cats in rows]
@@ -151,8 +175,10 @@ def train(precision: float, report: bool) -> dict[str, Any]:
             if report:
                 flagged = [y for s, y in out_of_fold if s >= limit]
                 positives = sum(y for _, y in data)
-                print(f"{lang} {category:<15} positives {positives:>3}  out-of-fold precision "
-                      f"{sum(flagged) / max(1, len(flagged)):.2f} recall {sum(flagged) / positives:.2f}")
+                print(
+                    f"{lang} {category:<15} positives {positives:>3}  out-of-fold precision "
+                    f"{sum(flagged) / max(1, len(flagged)):.2f} recall {sum(flagged) / positives:.2f}"
+                )
     return model
 
 

@@ -124,8 +124,10 @@ def run_engine(configs: dict[str, Path], today: dt.date) -> list[str]:
             f"[{lang}] {line.strip()}" for line in lines if line.startswith(("WARNING", "ERROR"))
         ]
         if code != 0 and any("No space left on device" in line for line in lines):
-            raise PublishError(f"the disk holding the temporary build folder ({config.parent.parent}) "
-                               "is full: nothing was published. Free some space and build again")
+            raise PublishError(
+                f"the disk holding the temporary build folder ({config.parent.parent}) "
+                "is full: nothing was published. Free some space and build again"
+            )
         if code != 0:
             tail = "\n".join(lines[-15:])
             failures.append(f"the {lang} site failed to build (mkdocs exit status {code}):\n{tail}")
@@ -280,14 +282,19 @@ def _remove_leftovers(out: Path) -> None:
 def disk_error(error: OSError, out: Path) -> PublishError:
     """One line for an operating-system failure while building: what happened and what to do."""
     where = live_folder(out)
-    kept = f"the site in '{where}' was left as it was" if where.exists() else "nothing was published"
+    kept = (
+        f"the site in '{where}' was left as it was" if where.exists() else "nothing was published"
+    )
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return PublishError(
             f"the disk is full, so the new site could not be written next to '{where}': {kept}. "
             "Free some space (or choose another --out) and build again"
         )
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return PublishError(f"permission denied writing {error.filename or where}: {kept}. "
-                            "Build as a user who may write there, or choose another --out")
-    return PublishError(f"could not write the site ({error.strerror or error}: "
-                        f"{error.filename or where}): {kept}")
+        return PublishError(
+            f"permission denied writing {error.filename or where}: {kept}. "
+            "Build as a user who may write there, or choose another --out"
+        )
+    return PublishError(
+        f"could not write the site ({error.strerror or error}: {error.filename or where}): {kept}"
+    )

@@ -99,7 +99,8 @@ def public_content(data: dict[str, Any]) -> dict[str, Any]:
     if isinstance(content.get("red_flags"), list):
         content["red_flags"] = [
             {k: v for k, v in flag.items() if k not in UNPUBLISHED_FLAG_FIELDS}
-            if isinstance(flag, dict) else flag
+            if isinstance(flag, dict)
+            else flag
             for flag in content["red_flags"]
         ]
     return content

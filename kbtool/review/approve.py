@@ -28,12 +28,18 @@ class ApprovalRefused(SignOffError):
         self.problems = problems
 
 
-def approve(kb: Path, entry_id: str, reviewers: list[str], today: dt.date,
-            next_review: dt.date | None = None, interval: str | None = None) -> Approval:
+def approve(
+    kb: Path,
+    entry_id: str,
+    reviewers: list[str],
+    today: dt.date,
+    next_review: dt.date | None = None,
+    interval: str | None = None,
+) -> Approval:
     """Sign an entry off as of `today`. Raises SignOffError (nothing written) when it cannot."""
     names = [name.strip() for name in reviewers if name.strip()]
     if not names:
-        raise SignOffError("say who is signing off: --by \"name (role)\"")
+        raise SignOffError('say who is signing off: --by "name (role)"')
     result = check_kb(kb, today)
     entry = next((e for e in result.entries if e.id == entry_id and e.path.stem == entry_id), None)
     if entry is None:
@@ -41,17 +47,30 @@ def approve(kb: Path, entry_id: str, reviewers: list[str], today: dt.date,
         close = [k for k in known if entry_id in k or k in entry_id][:3]
         hint = f" (did you mean: {', '.join(close)}?)" if close else ""
         raise SignOffError(f"no entry with id '{entry_id}' in {kb}{hint}")
-    errors = [p for p in result.problems if p.severity == "error"
-              and (p.entry == entry_id or p.file == entry.file) and not _fixed_by_signoff(p)]
+    errors = [
+        p
+        for p in result.problems
+        if p.severity == "error"
+        and (p.entry == entry_id or p.file == entry.file)
+        and not _fixed_by_signoff(p)
+    ]
     unfinished = unfinished_fields(entry.data)
     if unfinished:
-        raise SignOffError(f"'{entry_id}' still has the starting text from 'kbtool new' in "
-                           f"{', '.join(unfinished)} ({entry.file}): write the entry first")
+        raise SignOffError(
+            f"'{entry_id}' still has the starting text from 'kbtool new' in "
+            f"{', '.join(unfinished)} ({entry.file}): write the entry first"
+        )
     if errors:
-        raise ApprovalRefused(f"'{entry_id}' cannot be signed off until these errors are fixed:", errors)
+        raise ApprovalRefused(
+            f"'{entry_id}' cannot be signed off until these errors are fixed:", errors
+        )
     names = _registered(names, entry, result)
-    due = _next_review(entry.type or "condition", today, next_review, interval, result.config.review_intervals)
-    signoff = SignOff(reviewed_by=names[0] if len(names) == 1 else names, reviewed_on=today, next_review=due)
+    due = _next_review(
+        entry.type or "condition", today, next_review, interval, result.config.review_intervals
+    )
+    signoff = SignOff(
+        reviewed_by=names[0] if len(names) == 1 else names, reviewed_on=today, next_review=due
+    )
     review = write_signoff(entry, signoff)
     return Approval(entry_id=entry_id, file=entry.file, review=review)
 
@@ -63,31 +82,47 @@ def _registered(names: list[str], entry: Entry, result: CheckResult) -> list[str
     if registry is None:
         return names
     if not registry.reviewers:
-        raise SignOffError(f"{registry.file} lists no valid reviewers: run 'kbtool check' and fix it")
+        raise SignOffError(
+            f"{registry.file} lists no valid reviewers: run 'kbtool check' and fix it"
+        )
     found = []
     for name in names:
         reviewer = registry.find(name)
         if reviewer is None:
-            raise SignOffError(f"'{name}' is not in {registry.file}: sign off with a registered reviewer's id "
-                               f"({registry.ids()}), or ask whoever keeps that list to add them")
+            raise SignOffError(
+                f"'{name}' is not in {registry.file}: sign off with a registered reviewer's id "
+                f"({registry.ids()}), or ask whoever keeps that list to add them"
+            )
         found.append(reviewer)
     specialty = result.config.specialty(entry.data.get("specialty"))
     if not any(reviewer.covers(specialty, result.config) for reviewer in found):
         who = ", ".join(f"{r.id} ({'/'.join(r.specialties)})" for r in found)
-        raise SignOffError(f"'{entry.id}' is a {specialty} entry, outside the specialties of {who}: "
-                           f"it needs a {specialty} reviewer; nothing was changed")
+        raise SignOffError(
+            f"'{entry.id}' is a {specialty} entry, outside the specialties of {who}: "
+            f"it needs a {specialty} reviewer; nothing was changed"
+        )
     return [reviewer.signature for reviewer in found]
 
 
 def _fixed_by_signoff(problem: Problem) -> bool:
     """Problems in the review block itself are replaced by the sign-off being written."""
-    return problem.code in {"review-incomplete", "review-date", "changed", "overdue", "reviewer-unknown",
-                            "reviewer-specialty"} or (
-        problem.code == "schema" and problem.message.startswith("'review"))
+    return problem.code in {
+        "review-incomplete",
+        "review-date",
+        "changed",
+        "overdue",
+        "reviewer-unknown",
+        "reviewer-specialty",
+    } or (problem.code == "schema" and problem.message.startswith("'review"))
 
 
-def _next_review(kind: str, today: dt.date, next_review: dt.date | None, interval: str | None,
-                 intervals: dict[str, int]) -> dt.date:
+def _next_review(
+    kind: str,
+    today: dt.date,
+    next_review: dt.date | None,
+    interval: str | None,
+    intervals: dict[str, int],
+) -> dt.date:
     if next_review is not None and interval is not None:
         raise SignOffError("give either --next-review or --interval, not both")
     if next_review is not None:
@@ -97,7 +132,11 @@ def _next_review(kind: str, today: dt.date, next_review: dt.date | None, interva
     else:
         due = add_interval(today, intervals.get(kind, 12), "m")
     if due <= today:
-        raise SignOffError(f"the next review date ({due}) must be after the sign-off date ({today})")
+        raise SignOffError(
+            f"the next review date ({due}) must be after the sign-off date ({today})"
+        )
     if due > add_interval(today, 5, "y"):
-        raise SignOffError(f"the next review date ({due}) is more than 5 years away: choose a nearer date")
+        raise SignOffError(
+            f"the next review date ({due}) is more than 5 years away: choose a nearer date"
+        )
     return due

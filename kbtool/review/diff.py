@@ -10,8 +10,25 @@ import yaml
 
 from .state import _canonical
 
-FIELD_ORDER = ("title", "question", "summary", "body", "red_flags", "callback", "aliases", "related",
-               "translations", "specialty", "tags", "sources", "staff_notes", "wording_exceptions", "type", "lang", "id")
+FIELD_ORDER = (
+    "title",
+    "question",
+    "summary",
+    "body",
+    "red_flags",
+    "callback",
+    "aliases",
+    "related",
+    "translations",
+    "specialty",
+    "tags",
+    "sources",
+    "staff_notes",
+    "wording_exceptions",
+    "type",
+    "lang",
+    "id",
+)
 
 
 @dataclass(frozen=True)
@@ -29,7 +46,9 @@ def _as_lines(value: Any) -> list[str]:
         return []
     if isinstance(value, str):
         return value.strip("\n").split("\n")
-    dumped = yaml.safe_dump(value, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
+    dumped = yaml.safe_dump(
+        value, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100
+    )
     return dumped.rstrip("\n").split("\n")
 
 
@@ -43,7 +62,10 @@ def entry_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]
         if _canonical(before) == _canonical(after):
             continue
         kind = "added" if before is None else "removed" if after is None else "changed"
-        lines = list(difflib.unified_diff(_as_lines(_canonical(before)), _as_lines(_canonical(after)),
-                                          lineterm="", n=1))[2:]
+        lines = list(
+            difflib.unified_diff(
+                _as_lines(_canonical(before)), _as_lines(_canonical(after)), lineterm="", n=1
+            )
+        )[2:]
         changes.append(FieldChange(field=name, kind=kind, diff=lines))
     return changes

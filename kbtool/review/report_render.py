@@ -7,8 +7,13 @@ import re
 from ..report import plural, problem_line
 from .report import ReportEntry, ReviewReport
 
-STATE_WORDS = {"changed": "changed since sign-off", "overdue": "overdue", "due-soon": "due soon",
-               "draft": "draft (not published)", "current": "signed off"}
+STATE_WORDS = {
+    "changed": "changed since sign-off",
+    "overdue": "overdue",
+    "due-soon": "due soon",
+    "draft": "draft (not published)",
+    "current": "signed off",
+}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
@@ -25,9 +30,11 @@ def _fence(lines: list[str]) -> str:
 
 def _summary(report: ReviewReport) -> str:
     counts = report.counts()
-    return (f"{plural(len(report.entries), 'entry').replace('entrys', 'entries')} changed since "
-            f"{report.base} ({report.base_commit[:10]}): {plural(counts['error'], 'error')}, "
-            f"{plural(counts['warning'], 'warning')}")
+    return (
+        f"{plural(len(report.entries), 'entry').replace('entrys', 'entries')} changed since "
+        f"{report.base} ({report.base_commit[:10]}): {plural(counts['error'], 'error')}, "
+        f"{plural(counts['warning'], 'warning')}"
+    )
 
 
 def _state(entry: ReportEntry) -> str:
@@ -39,26 +46,46 @@ def _state(entry: ReportEntry) -> str:
 def render_markdown(report: ReviewReport) -> str:
     out = ["## Knowledge-base review report", "", _summary(report) + ".", ""]
     if report.entries:
-        out += ["| entry | change | review state | signed off by | problems |", "|---|---|---|---|---|"]
+        out += [
+            "| entry | change | review state | signed off by | problems |",
+            "|---|---|---|---|---|",
+        ]
         for entry in report.entries:
-            problems = ", ".join(plural(n, severity) for severity in ("error", "warning", "suggestion")
-                                 if (n := sum(1 for p in entry.problems if p.severity == severity))) or "none"
-            signed = _md("; ".join(entry.reviewed_by)) + (f" on {entry.reviewed_on}" if entry.reviewed_on else "")
-            out.append(f"| `{entry.id}` {_md(entry.title)} | {entry.status} | {_state(entry)} | "
-                       f"{signed or '—'} | {problems} |")
+            problems = (
+                ", ".join(
+                    plural(n, severity)
+                    for severity in ("error", "warning", "suggestion")
+                    if (n := sum(1 for p in entry.problems if p.severity == severity))
+                )
+                or "none"
+            )
+            signed = _md("; ".join(entry.reviewed_by)) + (
+                f" on {entry.reviewed_on}" if entry.reviewed_on else ""
+            )
+            out.append(
+                f"| `{entry.id}` {_md(entry.title)} | {entry.status} | {_state(entry)} | "
+                f"{signed or '—'} | {problems} |"
+            )
         out.append("")
     for name in report.settings_changed:
         out.append(f"- Settings changed: `{name}` (affects every entry)")
     for problem in report.kb_problems:
         out.append(f"- {_md(problem_line(problem))}")
     for entry in report.entries:
-        out += ["", f"### `{entry.id}` {_md(entry.title)}", "",
-                f"`{entry.file}`, {entry.status}; review state: **{_state(entry)}**"]
+        out += [
+            "",
+            f"### `{entry.id}` {_md(entry.title)}",
+            "",
+            f"`{entry.file}`, {entry.status}; review state: **{_state(entry)}**",
+        ]
         for note in entry.notes:
             out.append(f"\n> **Note:** {_md(note)}")
         if entry.problems:
             out += ["", "Problems found by `kbtool check`:", ""]
-            out += [f"- {p.severity} line {p.line or '?'}: {_md(p.message)} \\[{p.code}\\]" for p in entry.problems]
+            out += [
+                f"- {p.severity} line {p.line or '?'}: {_md(p.message)} \\[{p.code}\\]"
+                for p in entry.problems
+            ]
         if entry.changes:
             out += ["", f"Changes compared with {_md(entry.compared_with)}:"]
             for change in entry.changes:

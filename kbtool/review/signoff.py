@@ -50,7 +50,9 @@ def parse_interval(text: str) -> tuple[int, str]:
     """'12m' -> (12, 'm'); units d(ays), w(eeks), m(onths), y(ears)."""
     match = _INTERVAL.match(text)
     if not match or int(match.group(1)) == 0:
-        raise SignOffError(f"'{text}' is not an interval: write a number and a unit, e.g. 12m, 2y, 90d or 6w")
+        raise SignOffError(
+            f"'{text}' is not an interval: write a number and a unit, e.g. 12m, 2y, 90d or 6w"
+        )
     return int(match.group(1)), match.group(2).lower()
 
 
@@ -68,7 +70,9 @@ def add_interval(start: dt.date, amount: int, unit: str) -> dt.date:
             return dt.date(year, month, day)
         except ValueError:
             continue
-    raise SignOffError("could not work out the next review date")  # unreachable: day 1 always exists
+    raise SignOffError(
+        "could not work out the next review date"
+    )  # unreachable: day 1 always exists
 
 
 def _scalar(value: Any) -> str:
@@ -106,8 +110,11 @@ def comments(entry: Entry, start: int = 0, end: int | None = None) -> list[str]:
     source = entry.source
     end = len(source) if end is None else end
     masked = list(source[start:end])
-    spans = [span for where, span in entry.values.items()
-             if not isinstance(entry._value_at(where), (list, dict))] + list(entry.keys.values())
+    spans = [
+        span
+        for where, span in entry.values.items()
+        if not isinstance(entry._value_at(where), (list, dict))
+    ] + list(entry.keys.values())
     for span in spans:
         for index in range(max(span.start, start), min(span.end, end)):
             if source[index] != "\n":
@@ -138,8 +145,12 @@ def rewrite_review(entry: Entry, new_fields: dict[str, Any]) -> str:
         base = source if source.endswith("\n") else source + "\n"
         return f"{base}review:{block}\n"
     review = entry.data.get("review")
-    block_mapping = isinstance(review, dict) and review and review_value is not None \
+    block_mapping = (
+        isinstance(review, dict)
+        and review
+        and review_value is not None
         and source[review_value.start] != "{"
+    )
     if not block_mapping:
         end = review_value.end if review_value is not None and review else review_key.end
         end = max(end, source.find(":", review_key.end) + 1)
@@ -163,7 +174,9 @@ def _edit_block(entry: Entry, new_fields: dict[str, Any]) -> str:
             edits.append((value_span.start, value_span.end, _scalar(value)))
         else:
             end = _trim_end(source, _content_end(entry, ("review", name)))
-            kept = "".join(f"\n{' ' * indent}{text}" for text in comments(entry, key_span.start, end))
+            kept = "".join(
+                f"\n{' ' * indent}{text}" for text in comments(entry, key_span.start, end)
+            )
             edits.append((key_span.start, end, _field_text(name, value, indent) + kept))
     if insert:
         line_end = source.find("\n", last_end)  # after any comment that ends the last line
@@ -176,8 +189,11 @@ def _edit_block(entry: Entry, new_fields: dict[str, Any]) -> str:
 
 
 def _single_line_scalar(source: str, span: Span, value: Any) -> bool:
-    return not isinstance(value, (list, dict)) and "\n" not in source[span.start : span.end] \
+    return (
+        not isinstance(value, (list, dict))
+        and "\n" not in source[span.start : span.end]
         and span.end > span.start
+    )
 
 
 def write_signoff(entry: Entry, signoff: SignOff) -> dict[str, Any]:
@@ -189,7 +205,9 @@ def write_signoff(entry: Entry, signoff: SignOff) -> dict[str, Any]:
     original = path.read_bytes()
     text, failure = decode(original)
     if failure is not None or text != entry.source:
-        raise SignOffError(f"{entry.file} changed while it was being signed off: run the command again")
+        raise SignOffError(
+            f"{entry.file} changed while it was being signed off: run the command again"
+        )
     new_fields = signoff.fields(fingerprint(entry.data))
     updated = rewrite_review(entry, new_fields)
     _verify(entry, updated, new_fields)
@@ -197,10 +215,15 @@ def write_signoff(entry: Entry, signoff: SignOff) -> dict[str, Any]:
     try:
         _atomic_replace(path, encoded, original)
     except OSError as error:
-        raise SignOffError(f"{entry.file}: the sign-off could not be written ({error.strerror or error}); "
-                           "the file was left exactly as it was. Free some disk space or check the "
-                           "folder's permissions, then run approve again") from None
-    return {name: value.isoformat() if isinstance(value, dt.date) else value for name, value in new_fields.items()}
+        raise SignOffError(
+            f"{entry.file}: the sign-off could not be written ({error.strerror or error}); "
+            "the file was left exactly as it was. Free some disk space or check the "
+            "folder's permissions, then run approve again"
+        ) from None
+    return {
+        name: value.isoformat() if isinstance(value, dt.date) else value
+        for name, value in new_fields.items()
+    }
 
 
 def _verify(entry: Entry, updated: str, new_fields: dict[str, Any]) -> None:
@@ -209,21 +232,33 @@ def _verify(entry: Entry, updated: str, new_fields: dict[str, Any]) -> None:
         probe = Path(folder) / entry.path.name
         probe.write_text(updated, encoding="utf-8")
         reread, problems = load_entry(probe, folder=entry.folder)
-    expected_review = {**entry.review, **{
-        name: value.isoformat() if isinstance(value, dt.date) else value for name, value in new_fields.items()}}
+    expected_review = {
+        **entry.review,
+        **{
+            name: value.isoformat() if isinstance(value, dt.date) else value
+            for name, value in new_fields.items()
+        },
+    }
     if reread is None or problems:
-        raise SignOffError(f"{entry.file}: the sign-off could not be written safely into this file's "
-                           "layout; nothing was changed. Add the review block by hand, then run approve again")
+        raise SignOffError(
+            f"{entry.file}: the sign-off could not be written safely into this file's "
+            "layout; nothing was changed. Add the review block by hand, then run approve again"
+        )
     lost = Counter(comments(entry)) - Counter(comments(reread))
     if lost:
-        raise SignOffError(f"{entry.file}: the sign-off would have lost the comment "
-                           f"'{next(iter(lost))}'; nothing was changed. Move the comment out of the "
-                           "review block, then run approve again")
-    others_same = {k: v for k, v in reread.data.items() if k != "review"} == \
-        {k: v for k, v in entry.data.items() if k != "review"}
+        raise SignOffError(
+            f"{entry.file}: the sign-off would have lost the comment "
+            f"'{next(iter(lost))}'; nothing was changed. Move the comment out of the "
+            "review block, then run approve again"
+        )
+    others_same = {k: v for k, v in reread.data.items() if k != "review"} == {
+        k: v for k, v in entry.data.items() if k != "review"
+    }
     if not others_same or reread.data.get("review") != expected_review:
-        raise SignOffError(f"{entry.file}: the sign-off could not be written safely into this file's "
-                           "layout; nothing was changed. Add the review block by hand, then run approve again")
+        raise SignOffError(
+            f"{entry.file}: the sign-off could not be written safely into this file's "
+            "layout; nothing was changed. Add the review block by hand, then run approve again"
+        )
 
 
 def _encode_like(original: bytes, text: str) -> bytes:
@@ -244,8 +279,10 @@ def _atomic_replace(path: Path, data: bytes, expected_before: bytes) -> None:
             os.fsync(stream.fileno())
         os.chmod(temporary, path.stat().st_mode & 0o7777)
         if path.read_bytes() != expected_before:
-            raise SignOffError(f"{path} was edited while it was being signed off: nothing was changed, "
-                               "run the command again")
+            raise SignOffError(
+                f"{path} was edited while it was being signed off: nothing was changed, "
+                "run the command again"
+            )
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

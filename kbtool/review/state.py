@@ -40,7 +40,9 @@ def _canonical(value: Any) -> Any:
 def fingerprint(data: dict[str, Any]) -> str:
     """`sha256:<hex>` over everything in the entry except its `review` block."""
     content = {key: value for key, value in data.items() if key != "review"}
-    text = json.dumps(_canonical(content), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(
+        _canonical(content), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -14,14 +14,28 @@ from __future__ import annotations
 from typing import Any
 
 _EXPORTS = {
-    "ensure_index": "index", "IndexReport": "index",
-    "Searcher": "searcher", "IndexMissing": "searcher", "IndexDamaged": "searcher",
-    "SearchResponse": "results", "SearchResult": "results",
-    "cache_dir_for": "store", "LockTimeout": "store",
+    "ensure_index": "index",
+    "IndexReport": "index",
+    "Searcher": "searcher",
+    "IndexMissing": "searcher",
+    "IndexDamaged": "searcher",
+    "SearchResponse": "results",
+    "SearchResult": "results",
+    "cache_dir_for": "store",
+    "LockTimeout": "store",
 }
 
-__all__ = ["IndexDamaged", "IndexMissing", "IndexReport", "LockTimeout", "SearchResponse", "SearchResult",
-           "Searcher", "cache_dir_for", "ensure_index"]
+__all__ = [
+    "IndexDamaged",
+    "IndexMissing",
+    "IndexReport",
+    "LockTimeout",
+    "SearchResponse",
+    "SearchResult",
+    "Searcher",
+    "cache_dir_for",
+    "ensure_index",
+]
 
 
 def __getattr__(name: str) -> Any:

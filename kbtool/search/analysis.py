@@ -138,8 +138,11 @@ class DocumentAnalyzer:
             if run.kind == "latin":
                 terms += english_terms(run.text)
             else:
-                terms += [w for w in self._jieba.cut_for_search(run.text, HMM=False)
-                          if w not in ZH_STOPWORDS]
+                terms += [
+                    w
+                    for w in self._jieba.cut_for_search(run.text, HMM=False)
+                    if w not in ZH_STOPWORDS
+                ]
         return terms
 
     def analyse(self, data: dict[str, Any]) -> Analysed:
@@ -147,9 +150,15 @@ class DocumentAnalyzer:
         flags = data.get("red_flags")
         flag_text = ""
         if isinstance(flags, list):
-            flag_text = "\n".join(text_of({k: v for k, v in flag.items() if k != "urgency"})
-                                  if isinstance(flag, dict) else text_of(flag) for flag in flags)
-        body = "\n".join(text_of(data.get(name)) for name in ("body", "tags", "specialty", "staff_notes"))
+            flag_text = "\n".join(
+                text_of({k: v for k, v in flag.items() if k != "urgency"})
+                if isinstance(flag, dict)
+                else text_of(flag)
+                for flag in flags
+            )
+        body = "\n".join(
+            text_of(data.get(name)) for name in ("body", "tags", "specialty", "staff_notes")
+        )
         names = name_texts(data)
         title = text_of(data.get("title"))
         question = text_of(data.get("question"))
@@ -161,19 +170,38 @@ class DocumentAnalyzer:
             "summary": self.words(text_of(data.get("summary"))),
             "flags": self.words(flag_text),
             "body": self.words(body),
-            "gram": [], "py": [], "pyi": [], "py2": [], "spell": [],
+            "gram": [],
+            "py": [],
+            "pyi": [],
+            "py2": [],
+            "spell": [],
         }
         sounds: list[tuple[str, str, int, bool]] = []
-        careful = normalize("\n".join([title, question, text_of(data.get("summary")), flag_text, body]))
+        careful = normalize(
+            "\n".join([title, question, text_of(data.get("summary")), flag_text, body])
+        )
         for priority, name in [(3, title)] + [(2, alias) for alias in aliases] + [(1, question)]:
             self._name_sounds(name, priority, fields, sounds, careful)
-        everything = "\n".join([title, *aliases, question, text_of(data.get("summary")), flag_text, body])
-        fields["spell"] = sorted({run.text for run in runs(normalize(everything))
-                                  if run.kind == "latin" and run.text.isalpha() and len(run.text) >= 3})
+        everything = "\n".join(
+            [title, *aliases, question, text_of(data.get("summary")), flag_text, body]
+        )
+        fields["spell"] = sorted(
+            {
+                run.text
+                for run in runs(normalize(everything))
+                if run.kind == "latin" and run.text.isalpha() and len(run.text) >= 3
+            }
+        )
         return Analysed({name: " ".join(terms) for name, terms in fields.items()}, sounds)
 
-    def _name_sounds(self, name: str, priority: int, fields: dict[str, list[str]],
-                     sounds: list[tuple[str, str, int, bool]], careful: str) -> None:
+    def _name_sounds(
+        self,
+        name: str,
+        priority: int,
+        fields: dict[str, list[str]],
+        sounds: list[tuple[str, str, int, bool]],
+        careful: str,
+    ) -> None:
         """Character pairs and pinyin keys of a title, alias or question."""
         for run in runs(normalize(name)):
             if run.kind != "han":
@@ -204,8 +232,10 @@ class DocumentAnalyzer:
         phrase = self._sounds.of(text)
         if len(phrase) != len(text):
             return []
-        return [tuple(dict.fromkeys((syllable, *self._chars.get(char, ())[:2])))
-                for syllable, char in zip(phrase, text)]
+        return [
+            tuple(dict.fromkeys((syllable, *self._chars.get(char, ())[:2])))
+            for syllable, char in zip(phrase, text)
+        ]
 
 
 def _char_table(path: Path) -> dict[str, tuple[str, ...]]:
@@ -246,6 +276,8 @@ class _SoundCache:
         if self.dirty:
             from .lexicon import write_text
 
-            write_text(self.path, json.dumps({w: list(s) for w, s in sorted(self.known.items())},
-                                             ensure_ascii=False))
+            write_text(
+                self.path,
+                json.dumps({w: list(s) for w, s in sorted(self.known.items())}, ensure_ascii=False),
+            )
             self.dirty = False

@@ -64,7 +64,9 @@ class SortedTable(dict):  # type: ignore[type-arg]
     for re-indexing a handful of entries. Words added later (jieba's add_word) are kept in the
     dict itself, which every lookup checks first."""
 
-    def __init__(self, path: Path, columns: tuple[list[str], array.array[int]] | None = None) -> None:
+    def __init__(
+        self, path: Path, columns: tuple[list[str], array.array[int]] | None = None
+    ) -> None:
         super().__init__()
         self._words, self._counts = columns if columns is not None else _read_columns(path)
 
@@ -75,7 +77,9 @@ class SortedTable(dict):  # type: ignore[type-arg]
         return None
 
     def __contains__(self, word: object) -> bool:
-        return dict.__contains__(self, word) or (isinstance(word, str) and self._find(word) is not None)
+        return dict.__contains__(self, word) or (
+            isinstance(word, str) and self._find(word) is not None
+        )
 
     def __getitem__(self, word: str) -> int:
         if dict.__contains__(self, word):

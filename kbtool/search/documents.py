@@ -11,8 +11,19 @@ from ..review.state import is_changed, review_state
 from .analysis import Analysed, text_of
 from .tokens import normalize
 
-SHOWN_FIELDS = ("id", "type", "lang", "title", "question", "summary", "specialty", "staff_notes",
-                "aliases", "tags", "related")
+SHOWN_FIELDS = (
+    "id",
+    "type",
+    "lang",
+    "title",
+    "question",
+    "summary",
+    "specialty",
+    "staff_notes",
+    "aliases",
+    "tags",
+    "related",
+)
 """Entry fields kept in the index so a result can be shown without reading the file."""
 
 
@@ -28,16 +39,22 @@ def payload(entry: Entry, problems: list[str]) -> dict[str, Any]:
     flags = data.get("red_flags")
     shown["red_flags"] = [
         {part: text_of(flag.get(part)) for part in ("when", "urgency", "action")}
-        for flag in (flags if isinstance(flags, list) else []) if isinstance(flag, dict)
+        for flag in (flags if isinstance(flags, list) else [])
+        if isinstance(flag, dict)
     ]
     review = entry.review
-    shown["review"] = {name: review[name] for name in ("reviewed_by", "reviewed_on", "next_review")
-                       if name in review}
+    shown["review"] = {
+        name: review[name]
+        for name in ("reviewed_by", "reviewed_on", "next_review")
+        if name in review
+    }
     shown["problems"] = problems
     return shown
 
 
-def document(entry: Entry, relative: str, analysed: Analysed, problems: list[str]) -> dict[str, Any]:
+def document(
+    entry: Entry, relative: str, analysed: Analysed, problems: list[str]
+) -> dict[str, Any]:
     """The whoosh document for an entry: filter fields, stored payload and analysed text."""
     draft = review_state(entry, dt.date.max) == "draft"
     return {

@@ -41,8 +41,13 @@ def loggable(query: str) -> str:
 def record_gap(log: Path, query: str, when: dt.datetime) -> None:
     """Append one gap (masked query and time) to the log. One short write, so concurrent
     searches do not interleave lines."""
-    line = json.dumps({"time": when.isoformat(timespec="seconds"), "query": loggable(query)},
-                      ensure_ascii=False) + "\n"
+    line = (
+        json.dumps(
+            {"time": when.isoformat(timespec="seconds"), "query": loggable(query)},
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
     log.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
@@ -67,8 +72,12 @@ class GapSummary:
     last_seen: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "count": self.count,
-                "first_seen": self.first_seen, "last_seen": self.last_seen}
+        return {
+            "query": self.query,
+            "count": self.count,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+        }
 
 
 def read_gaps(log: Path) -> list[Gap]:
@@ -97,7 +106,12 @@ def summarize(gaps: list[Gap], since: dt.date | None = None) -> list[GapSummary]
     summaries = []
     for items in groups.values():
         items.sort(key=lambda g: g.time.replace(tzinfo=None))
-        summaries.append(GapSummary(items[-1].query, len(items),
-                                    items[0].time.isoformat(timespec="seconds"),
-                                    items[-1].time.isoformat(timespec="seconds")))
+        summaries.append(
+            GapSummary(
+                items[-1].query,
+                len(items),
+                items[0].time.isoformat(timespec="seconds"),
+                items[-1].time.isoformat(timespec="seconds"),
+            )
+        )
     return sorted(summaries, key=lambda s: (-s.count, s.query))

@@ -67,17 +67,23 @@ class IndexReport:
     def as_dict(self) -> dict[str, Any]:
         return {
             "generation": self.generation.name if self.generation else None,
-            "entries": self.entries, "rebuilt": self.rebuilt, "updated": self.updated,
-            "added": self.added, "changed": self.changed, "removed": self.removed,
-            "reindexed": len(self.reindexed), "seconds": round(self.seconds, 3),
+            "entries": self.entries,
+            "rebuilt": self.rebuilt,
+            "updated": self.updated,
+            "added": self.added,
+            "changed": self.changed,
+            "removed": self.removed,
+            "reindexed": len(self.reindexed),
+            "seconds": round(self.seconds, 3),
             "skipped": [p.as_dict() for p in self.skipped],
             "flagged": [p.as_dict() for p in self.flagged],
             "repaired": self.repaired,
         }
 
 
-def ensure_index(kb: Path, cache_dir: Path, *, rebuild: bool = False,
-                 lock_timeout: float = 60.0) -> IndexReport:
+def ensure_index(
+    kb: Path, cache_dir: Path, *, rebuild: bool = False, lock_timeout: float = 60.0
+) -> IndexReport:
     """Make the index in `cache_dir` match the entries in `kb` (a full build with `rebuild`)."""
     started = time.perf_counter()
     store = IndexStore.in_cache(cache_dir)
@@ -124,8 +130,15 @@ def _trusted(generation: Path, kb: Path) -> Manifest | str:
     return manifest
 
 
-def _update(kb: Path, store: IndexStore, files: dict[str, tuple[int, int]], base: Path,
-            manifest: Manifest, *, repair: bool = False) -> IndexReport:
+def _update(
+    kb: Path,
+    store: IndexStore,
+    files: dict[str, tuple[int, int]],
+    base: Path,
+    manifest: Manifest,
+    *,
+    repair: bool = False,
+) -> IndexReport:
     changes = diff(kb, files, manifest)
     if not changes and not repair:
         if changes.touched:
@@ -147,7 +160,11 @@ def _report(generation: Path, manifest: Manifest, changes: Changes | None = None
         else:
             report.skipped += problems
     if changes is not None:
-        report.added, report.changed, report.removed = changes.added, changes.changed, changes.removed
+        report.added, report.changed, report.removed = (
+            changes.added,
+            changes.changed,
+            changes.removed,
+        )
     return report
 
 
@@ -179,10 +196,19 @@ class _Build:
         report.rebuilt, report.reindexed = True, sorted(self.loaded)
         return report
 
-    def incremental(self, files: dict[str, tuple[int, int]], current: Path, old: Manifest,
-                    changes: Changes, *, repair: bool = False) -> IndexReport:
-        manifest = Manifest(kb=old.kb, entries={k: dict(v) for k, v in old.entries.items()
-                                                  if k not in changes.removed})
+    def incremental(
+        self,
+        files: dict[str, tuple[int, int]],
+        current: Path,
+        old: Manifest,
+        changes: Changes,
+        *,
+        repair: bool = False,
+    ) -> IndexReport:
+        manifest = Manifest(
+            kb=old.kb,
+            entries={k: dict(v) for k, v in old.entries.items() if k not in changes.removed},
+        )
         for relative, (size, mtime) in changes.touched.items():
             manifest.entries[relative].update(size=size, mtime_ns=mtime)
         for relative in changes.added + changes.changed:
@@ -204,7 +230,9 @@ class _Build:
         for relative in sorted(self.loaded):
             writer.add_document(**self._document(relative, manifest))
         writer.commit()
-        report = self._finish(generation, ix, manifest, changes, previous=current.name if repair else None)
+        report = self._finish(
+            generation, ix, manifest, changes, previous=current.name if repair else None
+        )
         report.reindexed = sorted(self.loaded)
         report.rebuilt = repair
         return report
@@ -236,8 +264,9 @@ class _Build:
 
         path = self.kb / relative
         folder = relative.split("/", 1)[0]
-        entry, problems = load_entry(path, folder=folder, shown=os.path.join(display_path(self.kb), relative),
-                                     root=self.kb)
+        entry, problems = load_entry(
+            path, folder=folder, shown=os.path.join(display_path(self.kb), relative), root=self.kb
+        )
         indexed = False
         terms: list[str] = []
         if entry is not None:
@@ -247,11 +276,23 @@ class _Build:
                 problems = [p for p in entry_problems(entry, None) if p.severity == "error"]
                 terms = self.analyzer.term_candidates(entry.data)
                 # keep only what indexing needs: the source text and positions are dropped
-                self.loaded[relative] = Entry(path=entry.path, file=entry.file, folder=entry.folder,
-                                              data=entry.data, source="")
-        return {"sha256": digest, "size": stat[0], "mtime_ns": stat[1],
-                "id": entry.id if entry else Path(relative).stem, "indexed": indexed,
-                "terms": terms, "sounds": [], "problems": [p.as_dict() for p in problems]}
+                self.loaded[relative] = Entry(
+                    path=entry.path,
+                    file=entry.file,
+                    folder=entry.folder,
+                    data=entry.data,
+                    source="",
+                )
+        return {
+            "sha256": digest,
+            "size": stat[0],
+            "mtime_ns": stat[1],
+            "id": entry.id if entry else Path(relative).stem,
+            "indexed": indexed,
+            "terms": terms,
+            "sounds": [],
+            "problems": [p.as_dict() for p in problems],
+        }
 
     def _document(self, relative: str, manifest: Manifest) -> dict[str, Any]:
         from .documents import document
@@ -263,8 +304,14 @@ class _Build:
         messages = [p["message"] for p in record["problems"]]
         return document(entry, relative, analysed, messages)
 
-    def _finish(self, generation: Path, ix: Any, manifest: Manifest, changes: Changes,
-                previous: str | None = None) -> IndexReport:
+    def _finish(
+        self,
+        generation: Path,
+        ix: Any,
+        manifest: Manifest,
+        changes: Changes,
+        previous: str | None = None,
+    ) -> IndexReport:
         """Save dictionaries, manifest and meta beside the index, seal it, then swap it in."""
         from .lexicon import save_query_lexicon
 
@@ -298,6 +345,10 @@ def _sound_map(manifest: Manifest) -> tuple[dict[str, str], set[str]]:
             (careful_words if careful else alias_words).add(word)
             was_careful, best, count = votes.setdefault(key, {}).get(word, (False, 0, 0))
             votes[key][word] = (was_careful or careful, max(best, priority), count + 1)
-    chosen = {key: min(words.items(), key=lambda item: (not item[1][0], -item[1][1], -item[1][2], item[0]))[0]
-              for key, words in votes.items()}
+    chosen = {
+        key: min(
+            words.items(), key=lambda item: (not item[1][0], -item[1][1], -item[1][2], item[0])
+        )[0]
+        for key, words in votes.items()
+    }
     return chosen, alias_words - careful_words

@@ -66,14 +66,25 @@ def _read_chars(path: Path, stamp: tuple[int, int]) -> dict[str, tuple[str, ...]
     return {char: tuple(readings.split(",")) for char, readings in zip(lines[0], lines[1:])}
 
 
-def save_query_lexicon(generation: Path, words: dict[str, int], total: int, alias_only: set[str],
-                       sounds: dict[str, str], shared: dict[str, str]) -> None:
+def save_query_lexicon(
+    generation: Path,
+    words: dict[str, int],
+    total: int,
+    alias_only: set[str],
+    sounds: dict[str, str],
+    shared: dict[str, str],
+) -> None:
     """Save the per-generation dictionaries; `shared` names the shared files (in the folder
     holding the generations) to use with them."""
     write_table(generation / QUERY_WORDS, with_prefixes(words))
-    write_text(generation / QUERY_META, json.dumps(
-        {"total": total, "alias_only": sorted(alias_only), "sounds": sounds, "shared": shared},
-        ensure_ascii=False, sort_keys=True))
+    write_text(
+        generation / QUERY_META,
+        json.dumps(
+            {"total": total, "alias_only": sorted(alias_only), "sounds": sounds, "shared": shared},
+            ensure_ascii=False,
+            sort_keys=True,
+        ),
+    )
 
 
 def load_lexicon(generation: Path) -> Lexicon:
@@ -84,5 +95,10 @@ def load_lexicon(generation: Path) -> Lexicon:
     for word, count in read_table(generation / QUERY_WORDS).items():
         if count or word not in segdict:
             segdict[word] = count
-    return Lexicon(segdict=segdict, total=meta["total"], alias_only=frozenset(meta["alias_only"]),
-                   sounds=meta["sounds"], chars=read_chars(generation.parent / shared["chars"]))
+    return Lexicon(
+        segdict=segdict,
+        total=meta["total"],
+        alias_only=frozenset(meta["alias_only"]),
+        sounds=meta["sounds"],
+        chars=read_chars(generation.parent / shared["chars"]),
+    )

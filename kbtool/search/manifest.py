@@ -80,22 +80,36 @@ def read_manifest(generation: Path | None, kb: Path) -> Manifest | None:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return None
-    if not is_signed(data) or data.get("version") != INDEX_VERSION \
-            or data.get("kb") != str(kb.resolve()) or not _valid_entries(data.get("entries")):
+    if (
+        not is_signed(data)
+        or data.get("version") != INDEX_VERSION
+        or data.get("kb") != str(kb.resolve())
+        or not _valid_entries(data.get("entries"))
+    ):
         return None
     return Manifest(kb=data["kb"], entries=data["entries"])
 
 
-_RECORD_TYPES = {"sha256": str, "size": int, "mtime_ns": int, "id": str, "indexed": bool,
-                 "terms": list, "sounds": list, "problems": list}
+_RECORD_TYPES = {
+    "sha256": str,
+    "size": int,
+    "mtime_ns": int,
+    "id": str,
+    "indexed": bool,
+    "terms": list,
+    "sounds": list,
+    "problems": list,
+}
 
 
 def _valid_entries(entries: Any) -> bool:
     """Every record has the fields `diff` and the index build read, of the right types."""
     return isinstance(entries, dict) and all(
-        isinstance(relative, str) and isinstance(record, dict)
+        isinstance(relative, str)
+        and isinstance(record, dict)
         and all(isinstance(record.get(name), kind) for name, kind in _RECORD_TYPES.items())
-        for relative, record in entries.items())
+        for relative, record in entries.items()
+    )
 
 
 def write_manifest(generation: Path, manifest: Manifest) -> None:

@@ -134,13 +134,18 @@ class QueryAnalyzer:
         text = text[:MAX_QUERY_CHARS]
         plan = QueryPlan(text=text, units=self._units(text))
         terms: dict[tuple[str, str], PlanTerm] = {}
-        found = {position for position, unit in enumerate(plan.units)
-                 if not unit.stopword and self._word_terms(unit, position, index, terms)}
+        found = {
+            position
+            for position, unit in enumerate(plan.units)
+            if not unit.stopword and self._word_terms(unit, position, index, terms)
+        }
         self._gram_terms(plan, index, terms, found)
         replacements = self._sound_terms(plan, index, terms, found)
         replacements += self._spelling(plan, index, terms, replacements)
         plan.terms = sorted(terms.values(), key=lambda t: (t.field, t.text))
-        plan.corrected = _apply(query, [(origin[s], origin[e], word) for s, e, word in replacements])
+        plan.corrected = _apply(
+            query, [(origin[s], origin[e], word) for s, e, word in replacements]
+        )
         plan.lang_hint = _language(plan, terms)
         return plan
 
@@ -154,8 +159,14 @@ class QueryAnalyzer:
                 units.append(Unit(run.text[start:end], run.start + start, run.start + end, "han"))
         return units
 
-    def _word_terms(self, unit: Unit, position: int, index: TermIndex,
-                    terms: dict[tuple[str, str], PlanTerm], factor: float = 1.0) -> bool:
+    def _word_terms(
+        self,
+        unit: Unit,
+        position: int,
+        index: TermIndex,
+        terms: dict[tuple[str, str], PlanTerm],
+        factor: float = 1.0,
+    ) -> bool:
         """Terms for one query word; True when the word itself is in the index.
 
         The shorter words inside a Chinese word are searched only where the word itself was not
@@ -166,8 +177,18 @@ class QueryAnalyzer:
         if unit.kind == "latin":
             whole = [(t, "~" + t) for t in english_terms(unit.text)]
             if 2 <= len(unit.text) <= pinyin.MAX_KEY_SYLLABLES and ("pyi", unit.text) in index:
-                _add(terms, PlanTerm("pyi", unit.text, FIELD_WEIGHTS["pyi"] * factor, owners, "", unit.text,
-                                     owners))
+                _add(
+                    terms,
+                    PlanTerm(
+                        "pyi",
+                        unit.text,
+                        FIELD_WEIGHTS["pyi"] * factor,
+                        owners,
+                        "",
+                        unit.text,
+                        owners,
+                    ),
+                )
         else:
             whole = [(unit.text, unit.text)]
         fields_found = set()
@@ -175,20 +196,45 @@ class QueryAnalyzer:
             for name in WORD_FIELDS:
                 if (name, term) in index:
                     fields_found.add(name)
-                    _add(terms, PlanTerm(name, term, FIELD_WEIGHTS[name] * factor, owners, show, unit.text,
-                                         owners))
+                    _add(
+                        terms,
+                        PlanTerm(
+                            name,
+                            term,
+                            FIELD_WEIGHTS[name] * factor,
+                            owners,
+                            show,
+                            unit.text,
+                            owners,
+                        ),
+                    )
         if unit.kind == "han" and not fields_found & set(NAME_FIELDS):
             # a word found nowhere (发高烧) is matched by the words inside it (高烧) as a whole
             where, strong = (NAME_FIELDS, frozenset()) if fields_found else (WORD_FIELDS, owners)
             for sub in self.segmenter.subwords(unit.text):
                 for name in where:
                     if (name, sub) in index:
-                        _add(terms, PlanTerm(name, sub, FIELD_WEIGHTS[name] * SUBWORD_FACTOR * factor,
-                                             owners, sub, "", strong))
+                        _add(
+                            terms,
+                            PlanTerm(
+                                name,
+                                sub,
+                                FIELD_WEIGHTS[name] * SUBWORD_FACTOR * factor,
+                                owners,
+                                sub,
+                                "",
+                                strong,
+                            ),
+                        )
         return bool(fields_found)
 
-    def _gram_terms(self, plan: QueryPlan, index: TermIndex, terms: dict[tuple[str, str], PlanTerm],
-                    found: set[int]) -> None:
+    def _gram_terms(
+        self,
+        plan: QueryPlan,
+        index: TermIndex,
+        terms: dict[tuple[str, str], PlanTerm],
+        found: set[int],
+    ) -> None:
         """Character pairs around query words that are not in the index as words."""
         for run in runs(plan.text):
             if run.kind != "han":
@@ -217,8 +263,10 @@ class QueryAnalyzer:
                 if parts is None:
                     stretches.append([])
                     continue
-                stretches[-1] += [_Syllable((part,), unit.start, unit.end, position, i == 0,
-                                            i == len(parts) - 1) for i, part in enumerate(parts)]
+                stretches[-1] += [
+                    _Syllable((part,), unit.start, unit.end, position, i == 0, i == len(parts) - 1)
+                    for i, part in enumerate(parts)
+                ]
         budget, kept = MAX_SYLLABLES, []
         for stretch in stretches:
             if len(stretch) >= 2 and budget > 0:
@@ -226,16 +274,24 @@ class QueryAnalyzer:
                 budget -= len(kept[-1])
         return kept
 
-    def _sound_terms(self, plan: QueryPlan, index: TermIndex, terms: dict[tuple[str, str], PlanTerm],
-                     found: set[int]) -> list[tuple[int, int, str]]:
+    def _sound_terms(
+        self,
+        plan: QueryPlan,
+        index: TermIndex,
+        terms: dict[tuple[str, str], PlanTerm],
+        found: set[int],
+    ) -> list[tuple[int, int, str]]:
         """Pinyin keys and syllable pairs; returns spans matched by sound as (start, end, word)."""
         replacements: list[tuple[int, int, str]] = []
         for stretch in self._syllables(plan):
             for first in range(len(stretch) - 1):
                 pair = stretch[first : first + 2]
                 owners = _significant(plan, {s.unit for s in pair})
-                for variant in pinyin.variants([s.readings for s in pair], MAX_VARIANTS) \
-                        if owners - found else ():
+                for variant in (
+                    pinyin.variants([s.readings for s in pair], MAX_VARIANTS)
+                    if owners - found
+                    else ()
+                ):
                     gram = pinyin.bigrams(list(variant))[0]
                     if ("py2", gram) in index:
                         _add(terms, PlanTerm("py2", gram, FIELD_WEIGHTS["py2"], owners))
@@ -248,11 +304,20 @@ class QueryAnalyzer:
                         replacements.append(match)
         return replacements
 
-    def _sound_match(self, plan: QueryPlan, piece: list[_Syllable], index: TermIndex,
-                     terms: dict[tuple[str, str], PlanTerm], found: set[int]) -> tuple[int, int, str] | None:
+    def _sound_match(
+        self,
+        plan: QueryPlan,
+        piece: list[_Syllable],
+        index: TermIndex,
+        terms: dict[tuple[str, str], PlanTerm],
+        found: set[int],
+    ) -> tuple[int, int, str] | None:
         start, end = piece[0].start, piece[-1].end
-        if not (piece[0].opens and piece[-1].closes) or plan.units[piece[0].unit].start != start \
-                or plan.units[piece[-1].unit].end != end:
+        if (
+            not (piece[0].opens and piece[-1].closes)
+            or plan.units[piece[0].unit].start != start
+            or plan.units[piece[-1].unit].end != end
+        ):
             return None  # sounds are matched over whole words: not 'gongwai' of 'gongwaiyun',
             # nor 石后 of 碎石|后
         typed = plan.text[start:end]
@@ -274,23 +339,48 @@ class QueryAnalyzer:
             return None
         return None
 
-    def _corrected_terms(self, word: str, owners: frozenset[int], index: TermIndex,
-                         terms: dict[tuple[str, str], PlanTerm]) -> None:
+    def _corrected_terms(
+        self,
+        word: str,
+        owners: frozenset[int],
+        index: TermIndex,
+        terms: dict[tuple[str, str], PlanTerm],
+    ) -> None:
         """Search for the word a sound match stands for, as if it had been typed."""
         for name in WORD_FIELDS:
             if (name, word) in index:
-                _add(terms, PlanTerm(name, word, FIELD_WEIGHTS[name] * CORRECTED_FACTOR, owners, word, word,
-                                     owners))
+                _add(
+                    terms,
+                    PlanTerm(
+                        name,
+                        word,
+                        FIELD_WEIGHTS[name] * CORRECTED_FACTOR,
+                        owners,
+                        word,
+                        word,
+                        owners,
+                    ),
+                )
 
-    def _spelling(self, plan: QueryPlan, index: TermIndex, terms: dict[tuple[str, str], PlanTerm],
-                  taken: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    def _spelling(
+        self,
+        plan: QueryPlan,
+        index: TermIndex,
+        terms: dict[tuple[str, str], PlanTerm],
+        taken: list[tuple[int, int, str]],
+    ) -> list[tuple[int, int, str]]:
         """English words that match nothing, respelled to the closest word in the entries."""
         covered = {t for term in terms.values() for t in term.units}
         replacements = []
         for position, unit in enumerate(plan.units):
-            if unit.kind != "latin" or unit.stopword or position in covered \
-                    or not 4 <= len(unit.text) <= MAX_SPELLED or not unit.text.isalpha() \
-                    or any(s <= unit.start < e for s, e, _ in taken):
+            if (
+                unit.kind != "latin"
+                or unit.stopword
+                or position in covered
+                or not 4 <= len(unit.text) <= MAX_SPELLED
+                or not unit.text.isalpha()
+                or any(s <= unit.start < e for s, e, _ in taken)
+            ):
                 continue
             best = _closest(index, unit.text)
             if best is None:
@@ -317,14 +407,24 @@ def _add(terms: dict[tuple[str, str], PlanTerm], term: PlanTerm) -> None:
     if old is None:
         terms[key] = term
         return
-    terms[key] = PlanTerm(term.field, term.text, max(old.boost, term.boost), old.units | term.units,
-                          old.show or term.show, old.word or term.word, old.strong | term.strong)
+    terms[key] = PlanTerm(
+        term.field,
+        term.text,
+        max(old.boost, term.boost),
+        old.units | term.units,
+        old.show or term.show,
+        old.word or term.word,
+        old.strong | term.strong,
+    )
 
 
 def _owners(plan: QueryPlan, start: int, end: int) -> frozenset[int]:
     """Non-stopword units overlapping [start, end)."""
-    return frozenset(i for i, unit in enumerate(plan.units)
-                     if unit.start < end and start < unit.end and not unit.stopword)
+    return frozenset(
+        i
+        for i, unit in enumerate(plan.units)
+        if unit.start < end and start < unit.end and not unit.stopword
+    )
 
 
 def _significant(plan: QueryPlan, units: set[int]) -> frozenset[int]:
@@ -350,11 +450,12 @@ def _apply(text: str, replacements: list[tuple[int, int, str]]) -> str | None:
 
 def _language(plan: QueryPlan, terms: dict[tuple[str, str], PlanTerm]) -> str | None:
     """'zh' for queries with Chinese or only pinyin, 'en' for English ones, None for no words."""
-    content = [i for i, unit in enumerate(plan.units) if not unit.stopword and not unit.text.isdigit()]
+    content = [
+        i for i, unit in enumerate(plan.units) if not unit.stopword and not unit.text.isdigit()
+    ]
     if not content:
         return None
     if any(plan.units[i].kind == "han" for i in content):
         return "zh"
     sounded = {i for term in terms.values() if term.field in ("py", "pyi") for i in term.units}
     return "zh" if all(i in sounded for i in content) else "en"
-

@@ -52,27 +52,50 @@ class _Evidence:
     topical: dict[int, set[int]]
 
 
-def rank(reader: Any, scores: TermScores, plan: QueryPlan, *, limit: int,
-         allowed: frozenset[int] | None = None, language_docs: frozenset[int] = frozenset()) -> list[Ranked]:
+def rank(
+    reader: Any,
+    scores: TermScores,
+    plan: QueryPlan,
+    *,
+    limit: int,
+    allowed: frozenset[int] | None = None,
+    language_docs: frozenset[int] = frozenset(),
+) -> list[Ranked]:
     """The best `limit` entries for the plan among the documents in `allowed` (None: all)."""
     totals, evidence = _accumulate(reader, scores, plan)
     candidates = set(totals) if allowed is None else totals.keys() & allowed
     major = plan.major_units
-    complete = set.intersection(*(evidence.whole[u] for u in major)) & candidates if major else set()
+    complete = (
+        set.intersection(*(evidence.whole[u] for u in major)) & candidates if major else set()
+    )
     counts = _Counts(evidence, major)
     chosen = _best(complete, limit, totals, counts, language_docs, most_share=1.0)
     if len(chosen) < limit:
         most = (len(major) - 1 + WEAK_SHARE) / len(major) if major else 1.0
-        chosen += _best(candidates - complete, limit - len(chosen), totals, counts, language_docs, most)
-    return [Ranked(doc, score, coverage, about, bool(major) and doc in complete,
-                   [t for t in plan.terms if doc in scores.get(reader, t.field, t.text)])
-            for score, doc, coverage, about in chosen]
+        chosen += _best(
+            candidates - complete, limit - len(chosen), totals, counts, language_docs, most
+        )
+    return [
+        Ranked(
+            doc,
+            score,
+            coverage,
+            about,
+            bool(major) and doc in complete,
+            [t for t in plan.terms if doc in scores.get(reader, t.field, t.text)],
+        )
+        for score, doc, coverage, about in chosen
+    ]
 
 
-def _accumulate(reader: Any, scores: TermScores, plan: QueryPlan) -> tuple[dict[int, float], _Evidence]:
+def _accumulate(
+    reader: Any, scores: TermScores, plan: QueryPlan
+) -> tuple[dict[int, float], _Evidence]:
     totals: dict[int, float] = {}
     units = range(len(plan.units))
-    evidence = _Evidence({u: set() for u in units}, {u: set() for u in units}, {u: set() for u in units})
+    evidence = _Evidence(
+        {u: set() for u in units}, {u: set() for u in units}, {u: set() for u in units}
+    )
     for term in plan.terms:
         postings = scores.get(reader, term.field, term.text)
         boost = term.boost
@@ -101,8 +124,14 @@ class _Counts:
         self.topical = Counter(chain.from_iterable(evidence.topical[u] for u in major))
 
 
-def _best(candidates: set[int], need: int, totals: dict[int, float], counts: _Counts,
-          language_docs: frozenset[int], most_share: float) -> list[tuple[float, int, float, float]]:
+def _best(
+    candidates: set[int],
+    need: int,
+    totals: dict[int, float],
+    counts: _Counts,
+    language_docs: frozenset[int],
+    most_share: float,
+) -> list[tuple[float, int, float, float]]:
     """The `need` best (score, docnum, coverage, topical) among candidates, best first.
 
     Candidates are walked by raw score; the walk stops when even the best possible scaling
@@ -110,10 +139,14 @@ def _best(candidates: set[int], need: int, totals: dict[int, float], counts: _Co
     if need <= 0 or not candidates:
         return []
     wanted = counts.wanted
-    ceiling = (LANGUAGE_BONUS if language_docs else 1.0) * (PARTIAL_FLOOR + (1 - PARTIAL_FLOOR) * most_share)
+    ceiling = (LANGUAGE_BONUS if language_docs else 1.0) * (
+        PARTIAL_FLOOR + (1 - PARTIAL_FLOOR) * most_share
+    )
     whole_of, any_of, topical_of = counts.whole.get, counts.any.get, counts.topical.get
     heap: list[tuple[float, int, float, float]] = []
-    for doc in sorted(sorted(candidates), key=totals.__getitem__, reverse=True):  # ties: lower docnum
+    for doc in sorted(
+        sorted(candidates), key=totals.__getitem__, reverse=True
+    ):  # ties: lower docnum
         raw = totals[doc]
         if len(heap) == need and raw * ceiling <= heap[0][0]:
             break
@@ -121,9 +154,17 @@ def _best(candidates: set[int], need: int, totals: dict[int, float], counts: _Co
         share = (whole + WEAK_SHARE * (any_of(doc, 0) - whole)) / wanted if wanted else 1.0
         score = raw * (LANGUAGE_BONUS if doc in language_docs else 1.0)
         score *= PARTIAL_FLOOR + (1 - PARTIAL_FLOOR) * share
-        item = (score, -doc, whole / wanted if wanted else 1.0, topical_of(doc, 0) / wanted if wanted else 1.0)
+        item = (
+            score,
+            -doc,
+            whole / wanted if wanted else 1.0,
+            topical_of(doc, 0) / wanted if wanted else 1.0,
+        )
         if len(heap) < need:
             heapq.heappush(heap, item)
         elif item > heap[0]:
             heapq.heapreplace(heap, item)
-    return [(score, -negdoc, coverage, about) for score, negdoc, coverage, about in sorted(heap, reverse=True)]
+    return [
+        (score, -negdoc, coverage, about)
+        for score, negdoc, coverage, about in sorted(heap, reverse=True)
+    ]

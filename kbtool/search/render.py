@@ -16,9 +16,9 @@ Mark = Callable[[str], str]
 FLAG_LABELS = {"emergency": "EMERGENCY", "urgent": "URGENT", "routine": "Routine"}
 STATE_WARNINGS = {
     "overdue": "REVIEW OVERDUE (next review was {next_review}): check with a clinician before "
-               "reading this answer out",
+    "reading this answer out",
     "changed": "CHANGED SINCE SIGN-OFF: this text has not been re-approved; check with a "
-               "clinician before reading it out",
+    "clinician before reading it out",
     "draft": "DRAFT: never signed off by a clinician; do not read it out to callers",
 }
 
@@ -36,14 +36,18 @@ def highlighted(text: str, spans: list[tuple[int, int]], mark: Mark) -> str:
     return "".join(out)
 
 
-def response_lines(response: SearchResponse, *, logged: bool = False, mark: Mark = _plain) -> list[str]:
+def response_lines(
+    response: SearchResponse, *, logged: bool = False, mark: Mark = _plain
+) -> list[str]:
     """The whole answer to one query, best result first."""
     lines = []
     if response.corrected:
         lines.append(f"Showing results for {response.corrected}  (you typed: {response.query})")
     if not response.results:
-        lines.append(f"No entries found for \u201c{response.query}\u201d. Try fewer words, "
-                     "the everyday name, or pinyin.")
+        lines.append(
+            f"No entries found for \u201c{response.query}\u201d. Try fewer words, "
+            "the everyday name, or pinyin."
+        )
         if logged:
             lines.append("(Recorded as a possible missing answer for the authors: kbtool gaps)")
         return lines
@@ -56,7 +60,9 @@ def response_lines(response: SearchResponse, *, logged: bool = False, mark: Mark
             partial_shown = True
         lines += result_lines(number, result, mark)
     if logged:
-        lines.append("(Few of your words matched: recorded as a possible missing answer: kbtool gaps)")
+        lines.append(
+            "(Few of your words matched: recorded as a possible missing answer: kbtool gaps)"
+        )
     return lines
 
 
@@ -78,7 +84,9 @@ def result_lines(number: int, result: SearchResult, mark: Mark = _plain) -> list
             lines.append(f"   {'!!' if flag.get('urgency') == 'emergency' else '! '} {text}")
         else:
             routine.append(f"   {text}")
-    lines.append("   Answer: " + highlighted(result.summary, result.highlights.get("summary", []), mark))
+    lines.append(
+        "   Answer: " + highlighted(result.summary, result.highlights.get("summary", []), mark)
+    )
     lines += routine
     reviewer = result.reviewed_by
     if isinstance(reviewer, list):
@@ -99,9 +107,11 @@ def index_lines(report: IndexReport, location: str) -> list[str]:
     if report.rebuilt:
         head = f"Index rebuilt: {report.entries} entries searchable"
     elif report.updated:
-        head = (f"Index updated: {len(report.added)} added, {len(report.changed)} changed, "
-                f"{len(report.removed)} removed; {len(report.reindexed)} re-indexed; "
-                f"{report.entries} entries searchable")
+        head = (
+            f"Index updated: {len(report.added)} added, {len(report.changed)} changed, "
+            f"{len(report.removed)} removed; {len(report.reindexed)} re-indexed; "
+            f"{report.entries} entries searchable"
+        )
     else:
         head = f"Index up to date: {report.entries} entries searchable"
     lines = [f"{head} ({location}, {report.seconds:.2f} s)"]

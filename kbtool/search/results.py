@@ -27,14 +27,18 @@ _WORD = re.compile(r"[A-Za-z0-9]+")
 
 def ordered_flags(flags: list[dict[str, str]]) -> list[dict[str, str]]:
     """Red flags with emergency first, then urgent, then routine (authors' order kept within each)."""
-    return sorted(flags, key=lambda flag: URGENCY_ORDER.get(flag.get("urgency", ""), len(URGENCY_ORDER)))
+    return sorted(
+        flags, key=lambda flag: URGENCY_ORDER.get(flag.get("urgency", ""), len(URGENCY_ORDER))
+    )
 
 
 def state_of(shown: dict[str, Any], changed: bool, today: dt.date, due_soon_days: int) -> str:
     """The entry's review state today (see kbtool.review.state), from what the index stored."""
     if changed:
         return "changed"
-    entry = Entry(path=Path(), file="", folder="", data={"review": shown.get("review", {})}, source="")
+    entry = Entry(
+        path=Path(), file="", folder="", data={"review": shown.get("review", {})}, source=""
+    )
     return review_state(entry, today, due_soon_days)
 
 
@@ -93,14 +97,27 @@ class SearchResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "title": self.title, "type": self.type, "lang": self.lang,
-            "score": self.score, "summary": self.summary, "review_state": self.review_state,
+            "id": self.id,
+            "title": self.title,
+            "type": self.type,
+            "lang": self.lang,
+            "score": self.score,
+            "summary": self.summary,
+            "review_state": self.review_state,
             "red_flags": self.red_flags,
-            "all_words": self.all_words, "matched": self.matched,
-            "highlights": {name: [list(span) for span in spans] for name, spans in self.highlights.items()},
-            "question": self.question, "specialty": self.specialty, "staff_notes": self.staff_notes,
-            "next_review": self.next_review, "reviewed_on": self.reviewed_on,
-            "reviewed_by": self.reviewed_by, "file": self.file, "problems": self.problems,
+            "all_words": self.all_words,
+            "matched": self.matched,
+            "highlights": {
+                name: [list(span) for span in spans] for name, spans in self.highlights.items()
+            },
+            "question": self.question,
+            "specialty": self.specialty,
+            "staff_notes": self.staff_notes,
+            "next_review": self.next_review,
+            "reviewed_on": self.reviewed_on,
+            "reviewed_by": self.reviewed_by,
+            "file": self.file,
+            "problems": self.problems,
         }
 
 
@@ -117,8 +134,11 @@ class SearchResponse:
     """Highest share of the query's words any result matches in its names or approved answer."""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"query": self.query, "corrected": self.corrected,
-                "results": [result.as_dict() for result in self.results]}
+        return {
+            "query": self.query,
+            "corrected": self.corrected,
+            "results": [result.as_dict() for result in self.results],
+        }
 
     @property
     def is_gap(self) -> bool:
@@ -128,9 +148,18 @@ class SearchResponse:
         return not self.results or self.coverage < GAP_COVERAGE or self.topical == 0
 
 
-def build_result(shown: dict[str, Any], *, changed: bool, score: float, all_words: bool,
-                 shows: set[str], matched: list[str], today: dt.date, due_soon_days: int,
-                 file: str) -> SearchResult:
+def build_result(
+    shown: dict[str, Any],
+    *,
+    changed: bool,
+    score: float,
+    all_words: bool,
+    shows: set[str],
+    matched: list[str],
+    today: dt.date,
+    due_soon_days: int,
+    file: str,
+) -> SearchResult:
     """A SearchResult from an index document's stored payload.
 
     `shows` are the strings to highlight ('~stem' for English); `matched` the query words found."""
@@ -138,16 +167,28 @@ def build_result(shown: dict[str, Any], *, changed: bool, score: float, all_word
     title = _text(shown.get("title"))
     summary = _text(shown.get("summary"))
     return SearchResult(
-        id=_text(shown.get("id")), title=title, type=_text(shown.get("type")),
-        lang=_text(shown.get("lang")), score=round(score, 4), summary=summary,
+        id=_text(shown.get("id")),
+        title=title,
+        type=_text(shown.get("type")),
+        lang=_text(shown.get("lang")),
+        score=round(score, 4),
+        summary=summary,
         review_state=state_of(shown, changed, today, due_soon_days),
         red_flags=ordered_flags(shown.get("red_flags", [])),
-        all_words=all_words, matched=matched,
-        highlights={"title": highlight_spans(title, shows), "summary": highlight_spans(summary, shows)},
-        question=_optional(shown.get("question")), specialty=_optional(shown.get("specialty")),
+        all_words=all_words,
+        matched=matched,
+        highlights={
+            "title": highlight_spans(title, shows),
+            "summary": highlight_spans(summary, shows),
+        },
+        question=_optional(shown.get("question")),
+        specialty=_optional(shown.get("specialty")),
         staff_notes=_optional(shown.get("staff_notes")),
-        next_review=_optional(review.get("next_review")), reviewed_on=_optional(review.get("reviewed_on")),
-        reviewed_by=review.get("reviewed_by"), file=file, problems=list(shown.get("problems", [])),
+        next_review=_optional(review.get("next_review")),
+        reviewed_on=_optional(review.get("reviewed_on")),
+        reviewed_by=review.get("reviewed_by"),
+        file=file,
+        problems=list(shown.get("problems", [])),
     )
 
 

@@ -29,8 +29,15 @@ WORD_FIELDS = ("title", "alias", "question", "summary", "flags", "body")
 
 NAME_FIELDS = ("title", "alias", "question")
 
-FIELD_B: dict[str, float] = {"title_B": 0.5, "alias_B": 0.2, "gram_B": 0.2, "py_B": 0.2,
-                             "pyi_B": 0.2, "py2_B": 0.2, "question_B": 0.5}
+FIELD_B: dict[str, float] = {
+    "title_B": 0.5,
+    "alias_B": 0.2,
+    "gram_B": 0.2,
+    "py_B": 0.2,
+    "pyi_B": 0.2,
+    "py2_B": 0.2,
+    "question_B": 0.5,
+}
 """BM25 length normalisation per field: an entry with many aliases is not penalised for it."""
 
 
@@ -52,4 +59,3 @@ def build_schema() -> Any:
         changed=STORED(),
         **text_fields,
     )
-

@@ -22,7 +22,9 @@ CACHE_TERMS = 20_000
 """Most terms kept in the score cache (least recently used ones are dropped first)."""
 
 
-def term_postings(reader: Any, field: str, text: str) -> list[tuple[Any, int, list[tuple[int, float]]]]:
+def term_postings(
+    reader: Any, field: str, text: str
+) -> list[tuple[Any, int, list[tuple[int, float]]]]:
     """For each segment holding the term: (segment reader, docnum offset, [(local docnum,
     term frequency)]) of every live document containing it."""
     found = []
@@ -34,8 +36,13 @@ def term_postings(reader: Any, field: str, text: str) -> list[tuple[Any, int, li
         child = getattr(matcher, "child", None)
         if child is not None and deleted:
             matcher = child
-        found.append((leaf, offset, [(doc, weight) for doc, weight in _read_all(matcher)
-                                     if doc not in deleted]))
+        found.append(
+            (
+                leaf,
+                offset,
+                [(doc, weight) for doc, weight in _read_all(matcher) if doc not in deleted],
+            )
+        )
     return found
 
 
@@ -96,6 +103,8 @@ class TermScores:
         found: dict[int, float] = {}
         for leaf, offset, postings in segments:
             length = leaf.doc_field_length
-            found.update((offset + doc, bm25(idf, tf, length(doc, field, 1) or 1, average, b))
-                         for doc, tf in postings)
+            found.update(
+                (offset + doc, bm25(idf, tf, length(doc, field, 1) or 1, average, b))
+                for doc, tf in postings
+            )
         return found

@@ -108,17 +108,29 @@ def _digest(path: Path) -> str:
 
 
 def _generation_files(generation: Path) -> list[str]:
-    return sorted(path.relative_to(generation).as_posix() for path in generation.rglob("*")
-                  if not path.is_dir() and path.relative_to(generation).as_posix() not in UNSEALED)
+    return sorted(
+        path.relative_to(generation).as_posix()
+        for path in generation.rglob("*")
+        if not path.is_dir() and path.relative_to(generation).as_posix() not in UNSEALED
+    )
 
 
 def seal(generation: Path, shared: Mapping[str, str]) -> None:
     """Write the seal of a finished generation; `shared` names the files it uses beside it."""
-    files = {name: [(generation / name).stat().st_size, _digest(generation / name)]
-             for name in _generation_files(generation)}
-    others = {name: [(generation.parent / name).stat().st_size, _digest(generation.parent / name)]
-              for name in sorted(set(shared.values()))}
-    body = {"version": SEAL_VERSION, "generation": generation.name, "files": files, "shared": others}
+    files = {
+        name: [(generation / name).stat().st_size, _digest(generation / name)]
+        for name in _generation_files(generation)
+    }
+    others = {
+        name: [(generation.parent / name).stat().st_size, _digest(generation.parent / name)]
+        for name in sorted(set(shared.values()))
+    }
+    body = {
+        "version": SEAL_VERSION,
+        "generation": generation.name,
+        "files": files,
+        "shared": others,
+    }
     path = generation / SEAL
     temporary = path.with_name(f".{SEAL}.{os.getpid()}")
     temporary.write_text(json.dumps(signed(body), sort_keys=True), "utf-8")
@@ -137,8 +149,11 @@ def verify(generation: Path, *, deep: bool = True) -> None:
         raise Damaged(f"{path} is missing") from None
     except (OSError, ValueError) as error:
         raise Damaged(f"{path} cannot be read ({error})") from None
-    if not is_signed(data) or data.get("version") != SEAL_VERSION \
-            or data.get("generation") != generation.name:
+    if (
+        not is_signed(data)
+        or data.get("version") != SEAL_VERSION
+        or data.get("generation") != generation.name
+    ):
         raise Damaged(f"{path} was not written by kbtool under this user account")
     files, shared = data.get("files"), data.get("shared")
     if not isinstance(files, dict) or not isinstance(shared, dict):

@@ -73,14 +73,20 @@ class _Generation:
             if key in self._filters:
                 return self._filters[key]
         kind, lang, specialties, include_drafts = key
-        wanted = [(name, (value,)) for name, value in (("type", kind), ("lang", lang)) if value is not None]
+        wanted = [
+            (name, (value,))
+            for name, value in (("type", kind), ("lang", lang))
+            if value is not None
+        ]
         if specialties is not None:
             wanted.append(("specialty", specialties))  # any of the names for one specialty
         if not include_drafts:
             wanted.append(("reviewed", ("yes",)))
         docs: frozenset[int] | None = None
         for name, values in wanted:
-            found = frozenset().union(*(self.scores.docs(self.reader(), name, value) for value in values))
+            found = frozenset().union(
+                *(self.scores.docs(self.reader(), name, value) for value in values)
+            )
             docs = found if docs is None else docs & found
         with self._lock:
             self._filters[key] = docs
@@ -92,7 +98,11 @@ class _Generation:
         found = self._stored.get(docnum)
         if found is None:
             fields = reader.stored_fields(docnum)
-            found = (json.loads(fields["data"]), bool(fields.get("changed")), self.file_of(fields.get("path", "")))
+            found = (
+                json.loads(fields["data"]),
+                bool(fields.get("changed")),
+                self.file_of(fields.get("path", "")),
+            )
             if len(self._stored) < STORED_CACHE:
                 self._stored[docnum] = found
         return found
@@ -131,8 +141,9 @@ class _Generation:
 class Searcher:
     """Searches the index in a cache folder; create once and reuse (it stays warm)."""
 
-    def __init__(self, cache_dir: Path, *, due_soon_days: int = 30,
-                 config: KbConfig | None = None) -> None:
+    def __init__(
+        self, cache_dir: Path, *, due_soon_days: int = 30, config: KbConfig | None = None
+    ) -> None:
         self.store = IndexStore.in_cache(cache_dir)
         self.due_soon_days = due_soon_days
         self.vocabulary = config or KbConfig()  # for --specialty: every name of one specialty
@@ -177,7 +188,9 @@ class Searcher:
                 reasons.append(str(error))
             except Exception as error:  # noqa: BLE001 - sealed but unreadable: the same remedy
                 reasons.append(f"{path} cannot be opened ({type(error).__name__}: {error})")
-        raise IndexDamaged(f"the search index is damaged ({reasons[0]}): run 'kbtool index' to rebuild it")
+        raise IndexDamaged(
+            f"the search index is damaged ({reasons[0]}): run 'kbtool index' to rebuild it"
+        )
 
     def problem(self) -> str | None:
         """Why the open generation cannot be trusted any more (a cheap check of its files), or None."""
@@ -195,44 +208,97 @@ class Searcher:
         """Name of the generation searches use now."""
         return self._generation.path.name if self._generation else ""
 
-    def search(self, query: str, *, limit: int = 10, type: str | None = None, lang: str | None = None,
-               specialty: str | None = None, include_drafts: bool = False,
-               today: dt.date) -> SearchResponse:
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        type: str | None = None,
+        lang: str | None = None,
+        specialty: str | None = None,
+        include_drafts: bool = False,
+        today: dt.date,
+    ) -> SearchResponse:
         """The best entries for `query` (any text is valid), best first."""
         self.refresh()
         generation = self._generation
         assert generation is not None
         generation.enter()
         try:
-            return self._search(generation, clean(query), max(1, limit), type, lang, specialty,
-                                include_drafts, today)
+            return self._search(
+                generation,
+                clean(query),
+                max(1, limit),
+                type,
+                lang,
+                specialty,
+                include_drafts,
+                today,
+            )
         finally:
             generation.leave()
 
-    def _search(self, generation: _Generation, query: str, limit: int, kind: str | None,
-                lang: str | None, specialty: str | None, include_drafts: bool,
-                today: dt.date) -> SearchResponse:
+    def _search(
+        self,
+        generation: _Generation,
+        query: str,
+        limit: int,
+        kind: str | None,
+        lang: str | None,
+        specialty: str | None,
+        include_drafts: bool,
+        today: dt.date,
+    ) -> SearchResponse:
         from .documents import specialty_key
 
         reader = generation.reader()
         plan = generation.analyzer.plan(query, reader)
         names = self.vocabulary.specialty_names(specialty) if specialty else None
-        key = (kind, lang, tuple(sorted({specialty_key(name) for name in names})) if names else None,
-               include_drafts)
-        language = generation.scores.docs(reader, "lang", plan.lang_hint) if plan.lang_hint else frozenset()
-        ranked = rank(reader, generation.scores, plan, limit=limit, allowed=generation.allowed(key),
-                      language_docs=language)
+        key = (
+            kind,
+            lang,
+            tuple(sorted({specialty_key(name) for name in names})) if names else None,
+            include_drafts,
+        )
+        language = (
+            generation.scores.docs(reader, "lang", plan.lang_hint)
+            if plan.lang_hint
+            else frozenset()
+        )
+        ranked = rank(
+            reader,
+            generation.scores,
+            plan,
+            limit=limit,
+            allowed=generation.allowed(key),
+            language_docs=language,
+        )
         results = [self._result(generation, reader, item, today) for item in ranked]
-        return SearchResponse(query=query, corrected=plan.corrected, results=results,
-                              coverage=max((item.coverage for item in ranked), default=0.0),
-                              topical=max((item.topical for item in ranked), default=0.0))
+        return SearchResponse(
+            query=query,
+            corrected=plan.corrected,
+            results=results,
+            coverage=max((item.coverage for item in ranked), default=0.0),
+            topical=max((item.topical for item in ranked), default=0.0),
+        )
 
-    def _result(self, generation: _Generation, reader: Any, item: Ranked, today: dt.date) -> SearchResult:
+    def _result(
+        self, generation: _Generation, reader: Any, item: Ranked, today: dt.date
+    ) -> SearchResult:
         data, changed, file = generation.stored(reader, item.docnum)
         shows = {term.show for term in item.terms if term.show}
         matched = sorted({term.word for term in item.terms if term.word})
-        return build_result(data, changed=changed, score=item.score, all_words=item.all_words, shows=shows,
-                            matched=matched, today=today, due_soon_days=self.due_soon_days, file=file)
+        return build_result(
+            data,
+            changed=changed,
+            score=item.score,
+            all_words=item.all_words,
+            shows=shows,
+            matched=matched,
+            today=today,
+            due_soon_days=self.due_soon_days,
+            file=file,
+        )
 
     def close(self) -> None:
         with self._lock:

@@ -36,8 +36,10 @@ class Segmenter:
         log_total = math.log(self.total or 1)
         route: list[tuple[float, int]] = [(0.0, 0)] * (size + 1)
         for start in range(size - 1, -1, -1):
-            route[start] = max((math.log(freq.get(text[start:end]) or 1) - log_total + route[end][0], end)
-                               for end in dag[start])
+            route[start] = max(
+                (math.log(freq.get(text[start:end]) or 1) - log_total + route[end][0], end)
+                for end in dag[start]
+            )
         spans = []
         start = 0
         while start < size:
@@ -54,6 +56,9 @@ class Segmenter:
         found = []
         for width in (2, 3):
             if len(word) > width:
-                found += [word[i : i + width] for i in range(len(word) - width + 1)
-                          if self.freq.get(word[i : i + width])]
+                found += [
+                    word[i : i + width]
+                    for i in range(len(word) - width + 1)
+                    if self.freq.get(word[i : i + width])
+                ]
         return found

@@ -89,8 +89,11 @@ class IndexStore:
     def new_generation(self) -> Path:
         """A fresh, empty generation folder numbered after every existing one."""
         self.root.mkdir(parents=True, exist_ok=True)
-        numbers = [int(p.name[len(PREFIX):]) for p in self.root.glob(PREFIX + "*")
-                   if p.name[len(PREFIX):].isdigit()]
+        numbers = [
+            int(p.name[len(PREFIX) :])
+            for p in self.root.glob(PREFIX + "*")
+            if p.name[len(PREFIX) :].isdigit()
+        ]
         path = self.root / f"{PREFIX}{max(numbers, default=0) + 1:06d}"
         path.mkdir()
         return path
@@ -162,8 +165,9 @@ def _acquire(fd: int, timeout: float) -> None:
             return
         except BlockingIOError:
             if time.monotonic() >= deadline:
-                raise LockTimeout(f"another kbtool process has been updating the index for over "
-                                  f"{timeout:.0f} s") from None
+                raise LockTimeout(
+                    f"another kbtool process has been updating the index for over {timeout:.0f} s"
+                ) from None
             time.sleep(0.05)
 
 

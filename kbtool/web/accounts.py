@@ -53,8 +53,10 @@ def users_file(configured: str | None, kb: Path, environ: Mapping[str, str]) -> 
     if not path.is_absolute():
         path = kb.resolve().parent / path
     if path.resolve().is_relative_to(kb.resolve()):
-        raise AccountsError(f"the accounts file {path} is inside the knowledge base {kb}, which is "
-                            "shared through git: keep it elsewhere, e.g. /etc/kbtool/users.json")
+        raise AccountsError(
+            f"the accounts file {path} is inside the knowledge base {kb}, which is "
+            "shared through git: keep it elsewhere, e.g. /etc/kbtool/users.json"
+        )
     return path
 
 
@@ -69,12 +71,20 @@ def load(path: Path) -> Accounts:
     try:
         data = json.loads(text)
     except ValueError as error:
-        raise AccountsError(f"{path}:{error.lineno}: the accounts file is not valid JSON "  # type: ignore[attr-defined]
-                            "(edit it only with 'kbtool users')") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("users"), dict) \
-            or not isinstance(data.get("secret"), str):
-        raise AccountsError(f"{path}: not a kbtool accounts file (expected format {FORMAT}); "
-                            "move it away and add the accounts again with 'kbtool users add'")
+        raise AccountsError(
+            f"{path}:{error.lineno}: the accounts file is not valid JSON "  # type: ignore[attr-defined]
+            "(edit it only with 'kbtool users')"
+        ) from None
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != FORMAT
+        or not isinstance(data.get("users"), dict)
+        or not isinstance(data.get("secret"), str)
+    ):
+        raise AccountsError(
+            f"{path}: not a kbtool accounts file (expected format {FORMAT}); "
+            "move it away and add the accounts again with 'kbtool users add'"
+        )
     return Accounts(path, data["secret"], dict(data["users"]))
 
 
@@ -82,8 +92,15 @@ def save(accounts: Accounts) -> None:
     """Write atomically, readable by the owner only (it holds the session key)."""
     path = accounts.path
     path.parent.mkdir(parents=True, exist_ok=True)
-    body = json.dumps({"format": FORMAT, "secret": accounts.secret, "users": accounts.users},
-                      ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    body = (
+        json.dumps(
+            {"format": FORMAT, "secret": accounts.secret, "users": accounts.users},
+            ensure_ascii=False,
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n"
+    )
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
@@ -101,13 +118,16 @@ def check_name(name: str) -> str:
     """A sign-in name: 1-64 visible characters, no spaces (Chinese names are fine)."""
     name = unicodedata.normalize("NFC", name.strip())
     if not 1 <= len(name) <= 64 or any(ch.isspace() or not ch.isprintable() for ch in name):
-        raise AccountsError(f"'{name}' cannot be a sign-in name: use 1 to 64 characters without spaces, "
-                            "e.g. wang.li or 王丽")
+        raise AccountsError(
+            f"'{name}' cannot be a sign-in name: use 1 to 64 characters without spaces, "
+            "e.g. wang.li or 王丽"
+        )
     return name
 
 
-def set_password(accounts: Accounts, name: str, password: str, *, new: bool,
-                 now: dt.datetime | None = None) -> None:
+def set_password(
+    accounts: Accounts, name: str, password: str, *, new: bool, now: dt.datetime | None = None
+) -> None:
     """Add a user (`new`) or change an existing user's password; the hash is argon2id."""
     name = check_name(name)
     if new and name in accounts.users:
@@ -138,5 +158,7 @@ def verify(accounts: Accounts, name: str, password: str) -> bool:
 
 
 def listing(accounts: Accounts) -> list[dict[str, Any]]:
-    return [{"name": name, "created": record.get("created"), "changed": record.get("changed")}
-            for name, record in sorted(accounts.users.items())]
+    return [
+        {"name": name, "created": record.get("created"), "changed": record.get("changed")}
+        for name, record in sorted(accounts.users.items())
+    ]

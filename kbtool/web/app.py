@@ -14,8 +14,10 @@ from .entries import entry_view
 from .live import MAX_QUERY_CHARS, LiveKb
 from .messages import messages_for
 
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 ENTRY_TYPES = ("condition", "aftercare", "referral", "faq")
 MAX_LIMIT = 50
 
@@ -31,14 +33,19 @@ def error_body(status: int, code: str, message: str) -> dict[str, Any]:
     return {"error": {"status": status, "code": code, "message": message}}
 
 
-def create_app(live: LiveKb, gap_log: Path | None = None, access: Access | None = None,
-               throttle: Any = None) -> Flask:
+def create_app(
+    live: LiveKb, gap_log: Path | None = None, access: Access | None = None, throttle: Any = None
+) -> Flask:
     """The staff app; with `access` that requires sign-in, every route but login and health is closed."""
     from . import signin
 
     here = Path(__file__).parent
-    app = Flask(__name__, template_folder=str(here / "templates"), static_folder=str(here / "static"),
-                static_url_path="/static")
+    app = Flask(
+        __name__,
+        template_folder=str(here / "templates"),
+        static_folder=str(here / "static"),
+        static_url_path="/static",
+    )
     app.extensions["kbtool_live"] = live
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -54,8 +61,9 @@ def create_app(live: LiveKb, gap_log: Path | None = None, access: Access | None 
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Cache-Control"] = "no-store" if not request.path.startswith("/static/") \
-            else "public, max-age=3600"
+        response.headers["Cache-Control"] = (
+            "no-store" if not request.path.startswith("/static/") else "public, max-age=3600"
+        )
         return response
 
     @app.errorhandler(ApiError)
@@ -66,33 +74,50 @@ def create_app(live: LiveKb, gap_log: Path | None = None, access: Access | None 
     def http_error(error: HTTPException) -> Any:
         status = error.code or 500
         code = {404: "not-found", 405: "method-not-allowed"}.get(status, "http-error")
-        message = {404: "no such page or endpoint", 405: "this endpoint does not take this kind of request"}.get(
-            status, error.description or "request failed")
+        message = {
+            404: "no such page or endpoint",
+            405: "this endpoint does not take this kind of request",
+        }.get(status, error.description or "request failed")
         if request.path.startswith("/api/"):
             return jsonify(error_body(status, code, message)), status
-        return render_template("error.html", t=messages_for(lang()), lang=lang(), status=status,
-                               message=message), status
+        return render_template(
+            "error.html", t=messages_for(lang()), lang=lang(), status=status, message=message
+        ), status
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Any:
         app.logger.exception("unexpected error")
         if request.path.startswith("/api/"):
-            return jsonify(error_body(500, "internal-error", "the server could not answer; try again")), 500
-        return render_template("error.html", t=messages_for(lang()), lang=lang(), status=500,
-                               message="internal error"), 500
+            return jsonify(
+                error_body(500, "internal-error", "the server could not answer; try again")
+            ), 500
+        return render_template(
+            "error.html", t=messages_for(lang()), lang=lang(), status=500, message="internal error"
+        ), 500
 
     @app.get("/")
     def index() -> str:
         query = request.args.get("q", "")[:MAX_QUERY_CHARS]  # a deep link: /?q=红眼病[&open=1]
-        return render_template("index.html", t=messages_for(lang()), lang=lang(), max_query=MAX_QUERY_CHARS,
-                               query=query, open_first=bool(query) and request.args.get("open") == "1")
+        return render_template(
+            "index.html",
+            t=messages_for(lang()),
+            lang=lang(),
+            max_query=MAX_QUERY_CHARS,
+            query=query,
+            open_first=bool(query) and request.args.get("open") == "1",
+        )
 
     @app.get("/entries/<entry_id>")
     def entry_page(entry_id: str) -> Any:
         view = _entry(live, entry_id)
         if view is None:
-            return render_template("error.html", t=messages_for(lang()), lang=lang(), status=404,
-                                   message=messages_for(lang())["not_found"]), 404
+            return render_template(
+                "error.html",
+                t=messages_for(lang()),
+                lang=lang(),
+                status=404,
+                message=messages_for(lang())["not_found"],
+            ), 404
         return render_template("entry.html", t=messages_for(lang()), lang=lang(), entry=view)
 
     @app.get("/entries/<entry_id>/callback")
@@ -101,8 +126,9 @@ def create_app(live: LiveKb, gap_log: Path | None = None, access: Access | None 
         try:
             script = _callback(live, entry_id, request.args.get("day"))
         except ApiError as error:
-            return render_template("error.html", t=t, lang=lang(), status=error.status,
-                                   message=error.message), error.status
+            return render_template(
+                "error.html", t=t, lang=lang(), status=error.status, message=error.message
+            ), error.status
         return render_template("callback.html", t=t, lang=lang(), script=script)
 
     @app.get("/api/entries/<entry_id>/callback")
@@ -113,7 +139,9 @@ def create_app(live: LiveKb, gap_log: Path | None = None, access: Access | None 
     def api_search() -> Response:
         query = request.args.get("q", "")
         if len(query) > MAX_QUERY_CHARS:
-            raise ApiError(400, "query-too-long", f"the query is longer than {MAX_QUERY_CHARS} characters")
+            raise ApiError(
+                400, "query-too-long", f"the query is longer than {MAX_QUERY_CHARS} characters"
+            )
         options = _search_options()
         body, is_gap = live.search_json(query, **options)
         if request.args.get("log") == "1" and gap_log is not None and is_gap:
@@ -131,13 +159,21 @@ def create_app(live: LiveKb, gap_log: Path | None = None, access: Access | None 
     def api_health() -> Response:
         snapshot = live.snapshot
         problem = live.index_problem()
-        return jsonify({"ok": live.last_error is None and problem is None,
-                        "ready": bool(live.searcher.generation) and problem is None,
-                        "commit": snapshot.commit, "entries": len(snapshot.entries),
-                        "index": live.searcher.generation, "index_problem": problem,
-                        "worker": os.getpid(), "reloads": live.reloads, "repairs": live.repairs,
-                        "cache_hits": live.cache_hits,
-                        "last_error": live.last_error})
+        return jsonify(
+            {
+                "ok": live.last_error is None and problem is None,
+                "ready": bool(live.searcher.generation) and problem is None,
+                "commit": snapshot.commit,
+                "entries": len(snapshot.entries),
+                "index": live.searcher.generation,
+                "index_problem": problem,
+                "worker": os.getpid(),
+                "reloads": live.reloads,
+                "repairs": live.repairs,
+                "cache_hits": live.cache_hits,
+                "last_error": live.last_error,
+            }
+        )
 
     return app
 
@@ -156,8 +192,13 @@ def _search_options() -> dict[str, Any]:
     lang = args.get("lang") or None
     if lang is not None and lang not in ("zh", "en"):
         raise ApiError(400, "bad-lang", "lang must be zh or en")
-    return {"limit": limit, "type": kind, "lang": lang, "specialty": args.get("specialty") or None,
-            "include_drafts": args.get("include_drafts") in ("1", "true", "yes")}
+    return {
+        "limit": limit,
+        "type": kind,
+        "lang": lang,
+        "specialty": args.get("specialty") or None,
+        "include_drafts": args.get("include_drafts") in ("1", "true", "yes"),
+    }
 
 
 def _entry(live: LiveKb, entry_id: str) -> dict[str, Any] | None:
@@ -165,8 +206,14 @@ def _entry(live: LiveKb, entry_id: str) -> dict[str, Any] | None:
     entry = snapshot.entries.get(entry_id)
     if entry is None:
         return None
-    return entry_view(entry, snapshot.entries, live.today(), live.due_soon_days,
-                      snapshot.errors.get(entry_id, 0), snapshot.stale.get(entry_id))
+    return entry_view(
+        entry,
+        snapshot.entries,
+        live.today(),
+        live.due_soon_days,
+        snapshot.errors.get(entry_id, 0),
+        snapshot.stale.get(entry_id),
+    )
 
 
 def _callback(live: LiveKb, entry_id: str, day_arg: str | None) -> dict[str, Any]:
@@ -176,7 +223,9 @@ def _callback(live: LiveKb, entry_id: str, day_arg: str | None) -> dict[str, Any
     day = None
     if day_arg:
         if not day_arg.isdigit() or not 1 <= int(day_arg) <= 365:
-            raise ApiError(400, "bad-day", "day must be a whole number of days after the procedure, 1 to 365")
+            raise ApiError(
+                400, "bad-day", "day must be a whole number of days after the procedure, 1 to 365"
+            )
         day = int(day_arg)
     try:
         entry = find_entry(list(live.snapshot.entries.values()), entry_id)

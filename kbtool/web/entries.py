@@ -17,9 +17,13 @@ def entry_flags(entry: Entry) -> list[dict[str, str]]:
     if not isinstance(flags, list):
         return []
     clean = [
-        {"when": str(flag.get("when", "")), "urgency": str(flag.get("urgency", "")),
-         "action": str(flag.get("action", ""))}
-        for flag in flags if isinstance(flag, dict)
+        {
+            "when": str(flag.get("when", "")),
+            "urgency": str(flag.get("urgency", "")),
+            "action": str(flag.get("action", "")),
+        }
+        for flag in flags
+        if isinstance(flag, dict)
     ]
     return ordered_flags(clean)
 
@@ -28,19 +32,29 @@ def _strings(value: Any) -> list[str]:
     return [str(item) for item in value] if isinstance(value, list) else []
 
 
-def entry_view(entry: Entry, entries: dict[str, Entry], today: dt.date, due_soon_days: int,
-               errors: int = 0, stale_against: str | None = None) -> dict[str, Any]:
+def entry_view(
+    entry: Entry,
+    entries: dict[str, Entry],
+    today: dt.date,
+    due_soon_days: int,
+    errors: int = 0,
+    stale_against: str | None = None,
+) -> dict[str, Any]:
     """Everything about the entry for staff, with the body as sanitised HTML (`body_html`)."""
     data = entry.data
     review = entry.review
     related = [
-        {"id": other, "title": entries[other].title if other in entries else other,
-         "exists": other in entries}
+        {
+            "id": other,
+            "title": entries[other].title if other in entries else other,
+            "exists": other in entries,
+        }
         for other in _strings(data.get("related")) + _strings(data.get("translations"))
     ]
     sources = [
         {"title": str(source.get("title", "")), "url": str(source.get("url") or "") or None}
-        for source in data.get("sources") or [] if isinstance(source, dict)
+        for source in data.get("sources") or []
+        if isinstance(source, dict)
     ]
     body = data.get("body")
     return {
@@ -64,6 +78,9 @@ def entry_view(entry: Entry, entries: dict[str, Entry], today: dt.date, due_soon
         "next_review": str(review.get("next_review")) if review.get("next_review") else None,
         "file": entry.file,
         "errors": errors,
-        "translation_stale": ({"id": stale_against, "title": entries[stale_against].title}
-                              if stale_against in entries else None),
+        "translation_stale": (
+            {"id": stale_against, "title": entries[stale_against].title}
+            if stale_against in entries
+            else None
+        ),
     }

@@ -35,8 +35,17 @@ def watch(kb: Path, cache_dir: Path, poll_seconds: float, parent: int) -> None:
 
 def start(kb: Path, cache_dir: Path, poll_seconds: float = 2.0) -> subprocess.Popen[bytes]:
     """Start the indexer as its own program (the caller terminates it when serving ends)."""
-    return subprocess.Popen([sys.executable, "-m", "kbtool.web.indexer", str(kb), str(cache_dir),
-                             str(poll_seconds), str(os.getpid())])
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kbtool.web.indexer",
+            str(kb),
+            str(cache_dir),
+            str(poll_seconds),
+            str(os.getpid()),
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -41,8 +41,9 @@ def git_commit(kb: Path) -> str | None:
     import subprocess
 
     try:
-        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=kb, capture_output=True, timeout=10,
-                              check=False)
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=kb, capture_output=True, timeout=10, check=False
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     text = done.stdout.decode("ascii", "replace").strip()
@@ -74,9 +75,17 @@ class LiveKb:
     damaged index is repaired by whichever process notices first (`repair`): the index's build
     lock lets one process at a time rebuild, and the others then find it sound."""
 
-    def __init__(self, kb: Path, cache_dir: Path, *, due_soon_days: int = 30,
-                 today: Callable[[], dt.date] = dt.date.today, poll_seconds: float = 2.0,
-                 cache_size: int = 2048, builds_index: bool = True) -> None:
+    def __init__(
+        self,
+        kb: Path,
+        cache_dir: Path,
+        *,
+        due_soon_days: int = 30,
+        today: Callable[[], dt.date] = dt.date.today,
+        poll_seconds: float = 2.0,
+        cache_size: int = 2048,
+        builds_index: bool = True,
+    ) -> None:
         from ..search import Searcher, ensure_index
 
         self.kb, self.cache_dir = kb, cache_dir
@@ -110,8 +119,13 @@ class LiveKb:
             if problem.severity == "error" and problem.entry:
                 errors[problem.entry] = errors.get(problem.entry, 0) + 1
         stale = {item.id: item.partner for item in result.stale}
-        return Snapshot(entries={entry.id: entry for entry in result.entries}, errors=errors,
-                        signature=signature, stale=stale, commit=git_commit(self.kb))
+        return Snapshot(
+            entries={entry.id: entry for entry in result.entries},
+            errors=errors,
+            signature=signature,
+            stale=stale,
+            commit=git_commit(self.kb),
+        )
 
     @property
     def snapshot(self) -> Snapshot:
@@ -122,10 +136,15 @@ class LiveKb:
                 if self._stale:
                     self._stale = False
                     try:
-                        self._snapshot = self._load()  # one reference assignment: old or new, never half
+                        self._snapshot = (
+                            self._load()
+                        )  # one reference assignment: old or new, never half
                     except Exception as error:  # noqa: BLE001 - keep showing the last good entries
                         self.last_error = f"{type(error).__name__}: {error}"
-                        log.warning("could not reload the entries, still showing the previous ones: %s", error)
+                        log.warning(
+                            "could not reload the entries, still showing the previous ones: %s",
+                            error,
+                        )
         return self._snapshot
 
     def refresh(self) -> bool:
@@ -157,8 +176,9 @@ class LiveKb:
             report = self._ensure_index(self.kb, self.cache_dir)
             self.searcher.refresh()
             self.repairs += 1
-            log.warning("the search index was damaged and has been repaired: %s",
-                        report.repaired or problem)
+            log.warning(
+                "the search index was damaged and has been repaired: %s", report.repaired or problem
+            )
             return True
 
     def _watch(self) -> None:
@@ -205,7 +225,9 @@ class LiveKb:
                 self.last_error = f"search failed: {type(error).__name__}: {error}"
                 raise
             response = self.searcher.search(query, today=today, **options)
-        body = json.dumps(response.as_dict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        body = json.dumps(response.as_dict(), ensure_ascii=False, separators=(",", ":")).encode(
+            "utf-8"
+        )
         answer = (body, bool(response.is_gap))
         self._remember(key, answer)
         return answer

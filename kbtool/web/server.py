@@ -22,8 +22,10 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         try:
-            return all(ipaddress.ip_address(info[4][0]).is_loopback
-                       for info in socket.getaddrinfo(host, None))
+            return all(
+                ipaddress.ip_address(info[4][0]).is_loopback
+                for info in socket.getaddrinfo(host, None)
+            )
         except (OSError, ValueError):
             return False
 
@@ -47,10 +49,16 @@ def url_host(host: str) -> str:
 def shed_idle(channels: Iterable[Any], limit: int) -> int:
     """Mark the longest-idle connections (no request being answered) to be closed, so that idle
     or half-open connections held open by one client never lock everyone else out."""
-    idle = sorted((channel for channel in channels
-                   if hasattr(channel, "last_activity") and not getattr(channel, "requests", True)
-                   and not channel.will_close),
-                  key=lambda channel: channel.last_activity)
+    idle = sorted(
+        (
+            channel
+            for channel in channels
+            if hasattr(channel, "last_activity")
+            and not getattr(channel, "requests", True)
+            and not channel.will_close
+        ),
+        key=lambda channel: channel.last_activity,
+    )
     chosen = idle[: max(1, limit // SHED_SHARE)]
     for channel in chosen:
         channel.will_close = True
@@ -73,20 +81,37 @@ def make_server(app: object, host: str, port: int, threads: int = 8) -> Any:
     from waitress.server import BaseWSGIServer, create_server
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    server = create_server(app, host=bare_host(host), port=port, threads=threads, ident="kbtool",
-                           connection_limit=CONNECTION_LIMIT, channel_timeout=30,
-                           asyncore_use_poll=True,
-                           clear_untrusted_proxy_headers=False)  # the app decides whom to trust
+    server = create_server(
+        app,
+        host=bare_host(host),
+        port=port,
+        threads=threads,
+        ident="kbtool",
+        connection_limit=CONNECTION_LIMIT,
+        channel_timeout=30,
+        asyncore_use_poll=True,
+        clear_untrusted_proxy_headers=False,
+    )  # the app decides whom to trust
     listeners = getattr(server, "map", None) or server._map
     for listener in {*listeners.values(), server}:
         if isinstance(listener, BaseWSGIServer):
-            listener.__class__ = type(f"Shedding{type(listener).__name__}", (_Shedding, type(listener)), {})
+            listener.__class__ = type(
+                f"Shedding{type(listener).__name__}", (_Shedding, type(listener)), {}
+            )
     return server
 
 
 def default_workers() -> int:
     """One worker process per core (searching is CPU-bound), at most 8."""
-    return max(1, min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+    return max(
+        1,
+        min(
+            8,
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else os.cpu_count() or 1,
+        ),
+    )
 
 
 def gunicorn_available() -> bool:
@@ -107,10 +132,18 @@ def check_port(host: str, port: int) -> None:
         probe.bind((bare_host(host), port))
 
 
-def serve(make_app: Callable[[bool], Any], host: str, port: int, *, threads: int = 8, workers: int = 1,
-          trusted_proxies: tuple[str, ...] = (), indexer: Callable[[], Any] | None = None,
-          on_ready: Callable[[str], None] | None = None,
-          on_exit: Callable[[Any], None] | None = None) -> None:
+def serve(
+    make_app: Callable[[bool], Any],
+    host: str,
+    port: int,
+    *,
+    threads: int = 8,
+    workers: int = 1,
+    trusted_proxies: tuple[str, ...] = (),
+    indexer: Callable[[], Any] | None = None,
+    on_ready: Callable[[str], None] | None = None,
+    on_exit: Callable[[Any], None] | None = None,
+) -> None:
     """Serve until interrupted. `make_app(builds_index)` is called once in each worker process,
     after the fork, so every worker opens its own searcher. With several workers, `indexer()`
     starts the one process that updates the index and workers only follow it; alone, the
@@ -119,7 +152,16 @@ def serve(make_app: Callable[[bool], Any], host: str, port: int, *, threads: int
     if workers > 1 and gunicorn_available():
         process = indexer() if indexer is not None else None
         try:
-            _gunicorn(lambda: make_app(False), host, port, threads, workers, trusted_proxies, on_ready, on_exit)
+            _gunicorn(
+                lambda: make_app(False),
+                host,
+                port,
+                threads,
+                workers,
+                trusted_proxies,
+                on_ready,
+                on_exit,
+            )
         finally:
             if process is not None:
                 process.terminate()
@@ -137,8 +179,16 @@ def serve(make_app: Callable[[bool], Any], host: str, port: int, *, threads: int
             on_exit(app)
 
 
-def _gunicorn(make_app: Callable[[], Any], host: str, port: int, threads: int, workers: int,
-              trusted_proxies: tuple[str, ...], on_ready: Callable[[str], None] | None, on_exit: Callable[[Any], None] | None) -> None:
+def _gunicorn(
+    make_app: Callable[[], Any],
+    host: str,
+    port: int,
+    threads: int,
+    workers: int,
+    trusted_proxies: tuple[str, ...],
+    on_ready: Callable[[str], None] | None,
+    on_exit: Callable[[Any], None] | None,
+) -> None:
     from gunicorn.app.base import BaseApplication
 
     bind = f"{url_host(host)}:{port}"
@@ -158,10 +208,21 @@ def _gunicorn(make_app: Callable[[], Any], host: str, port: int, threads: int, w
             # keepalive 0: gthread parks kept-alive connections in a poll loop, which measured a
             # p95 of 260 ms at 200 searches/s against 5 ms without (benchmarks/serve_load.py).
             # nginx in front keeps its own connections to browsers alive.
-            settings = {"bind": [bind], "workers": workers, "worker_class": "gthread", "threads": threads,
-                        "timeout": 60, "graceful_timeout": 10, "keepalive": 0, "loglevel": "warning",
-                        "accesslog": None, "proc_name": "kbtool-serve", "when_ready": when_ready,
-                        "worker_exit": worker_exit, "backlog": 1024}
+            settings = {
+                "bind": [bind],
+                "workers": workers,
+                "worker_class": "gthread",
+                "threads": threads,
+                "timeout": 60,
+                "graceful_timeout": 10,
+                "keepalive": 0,
+                "loglevel": "warning",
+                "accesslog": None,
+                "proc_name": "kbtool-serve",
+                "when_ready": when_ready,
+                "worker_exit": worker_exit,
+                "backlog": 1024,
+            }
             if trusted_proxies:  # X-Forwarded-Proto: https counts only from these
                 settings["forwarded_allow_ips"] = ",".join(trusted_proxies)
             for key, value in settings.items():

@@ -38,9 +38,12 @@ class Throttle:
         """Seconds before another attempt is accepted for any of `keys`."""
         now = self.clock()
         with self._lock:
-            waits = [min(MAX_WAIT, 2.0 ** (count - FREE_FAILURES)) - (now - last)
-                     for key in keys for count, last in [self._failures.get(key, (0, 0.0))]
-                     if count >= FREE_FAILURES]
+            waits = [
+                min(MAX_WAIT, 2.0 ** (count - FREE_FAILURES)) - (now - last)
+                for key in keys
+                for count, last in [self._failures.get(key, (0, 0.0))]
+                if count >= FREE_FAILURES
+            ]
         return max([0.0, *waits])
 
     def failed(self, keys: list[str]) -> None:
@@ -94,7 +97,9 @@ def install(app: Flask, access: Access, throttle: Throttle | None = None) -> Non
         return URLSafeTimedSerializer(store.get().secret, salt="kbtool-session") if store else None
 
     def secure() -> bool:
-        forwarded = request.headers.get("X-Forwarded-Proto", "") == "https" and access.trusted(request.remote_addr)
+        forwarded = request.headers.get("X-Forwarded-Proto", "") == "https" and access.trusted(
+            request.remote_addr
+        )
         return access.secure_cookies or request.is_secure or forwarded
 
     def session_user() -> str | None:
@@ -107,7 +112,11 @@ def install(app: Flask, access: Access, throttle: Throttle | None = None) -> Non
         except BadSignature:
             return None
         name = data.get("u") if isinstance(data, dict) else None
-        if not isinstance(name, str) or data.get("s") != store.get().stamp(name) or not data.get("s"):
+        if (
+            not isinstance(name, str)
+            or data.get("s") != store.get().stamp(name)
+            or not data.get("s")
+        ):
             return None
         return name
 
@@ -128,12 +137,22 @@ def install(app: Flask, access: Access, throttle: Throttle | None = None) -> Non
         if g.user is not None or request.path.startswith(PUBLIC):
             return None
         if request.path.startswith("/api/"):
-            body = {"error": {"status": 401, "code": "sign-in-required",
-                              "message": "sign in to the staff app first (open / in a browser)"}}
+            body = {
+                "error": {
+                    "status": 401,
+                    "code": "sign-in-required",
+                    "message": "sign in to the staff app first (open / in a browser)",
+                }
+            }
             return jsonify(body), 401
         if store is None:  # single sign-on only: the hospital's web server signs people in
-            return render_template("error.html", t=messages_for(lang()), lang=lang(), status=401,
-                                   message=messages_for(lang())["sso_required"]), 401
+            return render_template(
+                "error.html",
+                t=messages_for(lang()),
+                lang=lang(),
+                status=401,
+                message=messages_for(lang())["sso_required"],
+            ), 401
         return redirect(_login_url(request.full_path if request.query_string else request.path))
 
     @app.route("/login", methods=["GET", "POST"])
@@ -143,26 +162,36 @@ def install(app: Flask, access: Access, throttle: Throttle | None = None) -> Non
         if store is None:
             return redirect(target)
         if request.method == "GET":
-            return render_template("login.html", t=t, lang=lang(), next=target, name="", message=None)
+            return render_template(
+                "login.html", t=t, lang=lang(), next=target, name="", message=None
+            )
         name = request.form.get("name", "").strip()
         keys = [f"name:{name.lower()}", f"addr:{request.remote_addr}"]
         waiting = throttle.wait(keys)
         if waiting > 0:
             message = t["login_wait"].format(seconds=math.ceil(waiting))
-            return render_template("login.html", t=t, lang=lang(), next=target, name=name,
-                                   message=message), 429
+            return render_template(
+                "login.html", t=t, lang=lang(), next=target, name=name, message=message
+            ), 429
         if not accounts.verify(store.get(), name, request.form.get("password", "")):
             throttle.failed(keys)
-            return render_template("login.html", t=t, lang=lang(), next=target, name=name,
-                                   message=t["login_failed"]), 401
+            return render_template(
+                "login.html", t=t, lang=lang(), next=target, name=name, message=t["login_failed"]
+            ), 401
         throttle.succeeded(keys)
         name = accounts.check_name(name)
         sign = signer()
         assert sign is not None
         response = redirect(target)
-        response.set_cookie(COOKIE, sign.dumps({"u": name, "s": store.get().stamp(name)}),
-                            max_age=SESSION_SECONDS, httponly=True, samesite="Strict", secure=secure(),
-                            path="/")
+        response.set_cookie(
+            COOKIE,
+            sign.dumps({"u": name, "s": store.get().stamp(name)}),
+            max_age=SESSION_SECONDS,
+            httponly=True,
+            samesite="Strict",
+            secure=secure(),
+            path="/",
+        )
         return response
 
     @app.post("/logout")
@@ -181,12 +210,19 @@ def _refuse_proxied(app: Flask) -> None:
 
     @app.before_request
     def local_only() -> Any:
-        if request.path == "/api/health" or not any(request.headers.get(name) for name in PROXY_HEADERS):
+        if request.path == "/api/health" or not any(
+            request.headers.get(name) for name in PROXY_HEADERS
+        ):
             return None
-        body = {"error": {"status": 403, "code": "sign-in-not-configured",
-                          "message": "this staff app has no sign-in set up, so it only answers this "
-                                     "computer, not requests relayed by a web server: set up staff "
-                                     "accounts or single sign-on (docs/deploy.md)"}}
+        body = {
+            "error": {
+                "status": 403,
+                "code": "sign-in-not-configured",
+                "message": "this staff app has no sign-in set up, so it only answers this "
+                "computer, not requests relayed by a web server: set up staff "
+                "accounts or single sign-on (docs/deploy.md)",
+            }
+        }
         return jsonify(body), 403
 
 

@@ -10,9 +10,11 @@ from werkzeug.security import safe_join
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
-SITE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'self'; "
-            "frame-ancestors 'none'")
+SITE_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'self'; "
+    "frame-ancestors 'none'"
+)
 
 
 def static_site(root: Path) -> Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]:

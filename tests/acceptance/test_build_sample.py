@@ -52,8 +52,12 @@ def test_sample_aftercare_call_scripts_are_complete_and_never_published(tmp_path
 
     from kbtool.cli import main
 
-    result = CliRunner().invoke(main, ["--kb", str(SAMPLE), "review", "status", "--callbacks", "--json"])
-    assert result.exit_code == 0 and '"count": 0' in result.output  # every warning sign has an 'ask'
+    result = CliRunner().invoke(
+        main, ["--kb", str(SAMPLE), "review", "status", "--callbacks", "--json"]
+    )
+    assert (
+        result.exit_code == 0 and '"count": 0' in result.output
+    )  # every warning sign has an 'ask'
     kb = tmp_path / "kb"
     shutil.copytree(SAMPLE, kb)
     out = tmp_path / "site"
@@ -65,7 +69,8 @@ def test_sample_aftercare_call_scripts_are_complete_and_never_published(tmp_path
         staff_only += [flag["ask"] for flag in data["red_flags"]] + [data["callback"]["notes"]]
     flat = " ".join(
         " ".join(p.read_text(encoding="utf-8", errors="replace").split())
-        for p in out.rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".xml")
+        for p in out.rglob("*")
+        if p.is_file() and p.suffix in (".html", ".json", ".xml")
     )
     assert len(staff_only) > 30
     for text in staff_only:

@@ -246,7 +246,9 @@ def test_the_callback_script_is_never_published(built: tuple[Path, dict[str, Any
     html = page(out, "aftercare/after-op")
     assert "AFTER-OP-SIGN" in content(html)  # the warning sign itself is patient information
     api = json.loads((out / "api" / "entries" / "after-op.json").read_text(encoding="utf-8"))
-    assert api["red_flags"] == [{"when": "AFTER-OP-SIGN", "urgency": "urgent", "action": "当天就诊。"}]
+    assert api["red_flags"] == [
+        {"when": "AFTER-OP-SIGN", "urgency": "urgent", "action": "当天就诊。"}
+    ]
     assert "callback" not in api
 
 

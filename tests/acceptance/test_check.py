@@ -47,7 +47,7 @@ def test_json_shape_is_pinned(kb: Path, cli_json) -> None:  # type: ignore[no-un
 
 
 def test_yaml_syntax_error_names_file_and_line(kb: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    write_raw(kb, "conditions/flu.yaml", "id: flu\ntitle: 流感\nsummary: \"unclosed\nbody: x\n")
+    write_raw(kb, "conditions/flu.yaml", 'id: flu\ntitle: 流感\nsummary: "unclosed\nbody: x\n')
     result = cli("check", "--today", TODAY)
     assert result.exit_code == 1
     assert "kb/conditions/flu.yaml:" in result.output
@@ -55,8 +55,11 @@ def test_yaml_syntax_error_names_file_and_line(kb: Path, cli) -> None:  # type: 
 
 
 def test_duplicate_key_is_an_error_not_silently_dropped(kb: Path, cli_json) -> None:  # type: ignore[no-untyped-def]
-    write_raw(kb, "conditions/flu.yaml",
-              "id: flu\ntype: condition\nlang: zh\ntitle: 流感\nsummary: 一\nbody: x\nsummary: 二\n")
+    write_raw(
+        kb,
+        "conditions/flu.yaml",
+        "id: flu\ntype: condition\nlang: zh\ntitle: 流感\nsummary: 一\nbody: x\nsummary: 二\n",
+    )
     code, problems = problems_of(cli_json)
     assert code == 1
     problem = only(problems, "duplicate-key")
@@ -147,7 +150,10 @@ def test_missing_required_field_says_what_to_add(kb: Path, cli) -> None:  # type
     write_entry(kb, entry_data("flu", summary=None))
     result = cli("check", "--today", TODAY)
     assert result.exit_code == 1
-    assert "kb/conditions/flu.yaml:1:1: error: 'summary' is required: add a one-to-three sentence" in result.output
+    assert (
+        "kb/conditions/flu.yaml:1:1: error: 'summary' is required: add a one-to-three sentence"
+        in result.output
+    )
 
 
 def test_faq_needs_question_and_others_must_not_have_one(kb: Path, cli_json) -> None:  # type: ignore[no-untyped-def]
@@ -169,8 +175,11 @@ def test_unknown_field_suggests_the_right_name(kb: Path, cli_json) -> None:  # t
 
 
 def test_bad_enum_and_id_pattern(kb: Path, cli_json) -> None:  # type: ignore[no-untyped-def]
-    write_raw(kb, "conditions/Flu_1.yaml",
-              "id: Flu_1\ntype: condition\nlang: fr\ntitle: x\nsummary: y\nbody: z\n")
+    write_raw(
+        kb,
+        "conditions/Flu_1.yaml",
+        "id: Flu_1\ntype: condition\nlang: fr\ntitle: x\nsummary: y\nbody: z\n",
+    )
     code, problems = problems_of(cli_json)
     messages = [p["message"] for p in problems]
     assert code == 1
@@ -181,8 +190,11 @@ def test_bad_enum_and_id_pattern(kb: Path, cli_json) -> None:  # type: ignore[no
 
 
 def test_yes_no_values_are_explained(kb: Path, cli_json) -> None:  # type: ignore[no-untyped-def]
-    write_raw(kb, "conditions/flu.yaml",
-              "id: flu\ntype: condition\nlang: zh\ntitle: yes\nsummary: y\nbody: z\n")
+    write_raw(
+        kb,
+        "conditions/flu.yaml",
+        "id: flu\ntype: condition\nlang: zh\ntitle: yes\nsummary: y\nbody: z\n",
+    )
     code, problems = problems_of(cli_json)
     assert code == 1 and "put the text in quotes" in only(problems, "schema")["message"]
 
@@ -191,7 +203,11 @@ def test_id_must_match_file_name(kb: Path, cli_json) -> None:  # type: ignore[no
     write_entry(kb, entry_data("influenza"), name="flu")
     code, problems = problems_of(cli_json)
     problem = only(problems, "id-filename")
-    assert code == 1 and problem["line"] == 1 and "rename the file to 'influenza.yaml'" in problem["message"]
+    assert (
+        code == 1
+        and problem["line"] == 1
+        and "rename the file to 'influenza.yaml'" in problem["message"]
+    )
 
 
 def test_type_must_match_folder(kb: Path, cli_json) -> None:  # type: ignore[no-untyped-def]
@@ -205,7 +221,10 @@ def test_ids_unique_across_folders(kb: Path, cli_json) -> None:  # type: ignore[
     write_entry(kb, entry_data("flu", "faq"))
     code, problems = problems_of(cli_json)
     duplicates = [p for p in problems if p["code"] == "duplicate-id"]
-    assert code == 1 and {p["file"] for p in duplicates} == {"kb/conditions/flu.yaml", "kb/faq/flu.yaml"}
+    assert code == 1 and {p["file"] for p in duplicates} == {
+        "kb/conditions/flu.yaml",
+        "kb/faq/flu.yaml",
+    }
 
 
 def test_related_ids_must_exist(kb: Path, cli_json) -> None:  # type: ignore[no-untyped-def]
@@ -226,35 +245,54 @@ def test_related_ids_must_exist(kb: Path, cli_json) -> None:  # type: ignore[no-
         ("2026-12-01", "2027-12-01", "in the future"),
     ],
 )
-def test_review_dates(kb: Path, cli_json, reviewed_on: str, next_review: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+def test_review_dates(
+    kb: Path, cli_json, reviewed_on: str, next_review: str, expected: str
+) -> None:  # type: ignore[no-untyped-def]
     review = f"review:\n  reviewed_by: 示例医生(虚构)\n  reviewed_on: {reviewed_on}\n  next_review: {next_review}\n"
-    write_raw(kb, "conditions/flu.yaml",
-              "id: flu\ntype: condition\nlang: zh\ntitle: 流感\nsummary: 一\nbody: x\n" + review)
+    write_raw(
+        kb,
+        "conditions/flu.yaml",
+        "id: flu\ntype: condition\nlang: zh\ntitle: 流感\nsummary: 一\nbody: x\n" + review,
+    )
     code, problems = problems_of(cli_json)
     problem = only(problems, "review-date")
     assert code == 1 and expected in problem["message"] and problem["line"] in (9, 10)
 
 
 def test_raw_html_in_body_points_at_its_line(kb: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    write_raw(kb, "conditions/flu.yaml",
-              "id: flu\ntype: condition\nlang: zh\ntitle: 流感\nsummary: 一\nbody: |\n  ## 说明\n\n"
-              "  第一段。\n  <script>alert('x')</script>\n  温度 <38℃ 时多喝水。\n")
+    write_raw(
+        kb,
+        "conditions/flu.yaml",
+        "id: flu\ntype: condition\nlang: zh\ntitle: 流感\nsummary: 一\nbody: |\n  ## 说明\n\n"
+        "  第一段。\n  <script>alert('x')</script>\n  温度 <38℃ 时多喝水。\n",
+    )
     result = cli("check", "--today", TODAY)
     assert result.exit_code == 1
     assert "kb/conditions/flu.yaml:10:3: error: raw HTML" in result.output
     assert result.output.count("[raw-html]") == 1
 
 
-@pytest.mark.parametrize("link", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html;base64,PHNjcmlwdD4=",
-                                  "vbscript:msgbox"])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "vbscript:msgbox",
+    ],
+)
 def test_unsafe_links_in_body(kb: Path, cli_json, link: str) -> None:  # type: ignore[no-untyped-def]
     write_entry(kb, entry_data("flu", body=f"## 说明\n\n请看[这里]({link})。\n"))
     code, problems = problems_of(cli_json)
-    assert code == 1 and only(problems, "unsafe-link")["line"] == 9  # inside a quoted multi-line scalar
+    assert (
+        code == 1 and only(problems, "unsafe-link")["line"] == 9
+    )  # inside a quoted multi-line scalar
 
 
 def test_safe_links_pass(kb: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    write_entry(kb, entry_data("flu", body="见 [WHO](https://www.who.int/) 和 [流感](../flu/) 。\n"))
+    write_entry(
+        kb, entry_data("flu", body="见 [WHO](https://www.who.int/) 和 [流感](../flu/) 。\n")
+    )
     assert cli("check", "--today", TODAY).exit_code == 0
 
 
@@ -267,7 +305,12 @@ def test_every_bad_file_reported_in_one_run(kb: Path, cli_json) -> None:  # type
     files = [p["file"] for p in problems]
     assert code == 1
     assert files == sorted(files)
-    assert {"kb/conditions/a.yaml", "kb/conditions/b.yaml", "kb/faq/c.yml", "kb/conditions/d.yaml"} <= set(files)
+    assert {
+        "kb/conditions/a.yaml",
+        "kb/conditions/b.yaml",
+        "kb/faq/c.yml",
+        "kb/conditions/d.yaml",
+    } <= set(files)
 
 
 def test_kb_option_and_environment_variable(kb: Path, tmp_path: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -306,19 +349,30 @@ def test_parallel_check_reports_the_same_problems(kb: Path, monkeypatch) -> None
     from kbtool import check as check_module
 
     for index in range(12):
-        write_entry(kb, entry_data(f"e{index}", related=[f"e{index + 1}"], summary="保证治愈。" if index == 3 else None))
+        write_entry(
+            kb,
+            entry_data(
+                f"e{index}", related=[f"e{index + 1}"], summary="保证治愈。" if index == 3 else None
+            ),
+        )
     write_raw(kb, "faq/broken.yaml", "id: [\n")
     monkeypatch.setattr(check_module, "PARALLEL_MIN_FILES", 2)
     today = dt.date(2026, 11, 22)
     sequential = check_module.check_kb(kb, today)
     parallel = check_module.check_kb(kb, today, keep_entries=False, jobs=2)
     assert parallel.problems == sequential.problems and parallel.files == sequential.files == 13
-    assert {p.code for p in parallel.problems} >= {"related-missing", "yaml-syntax", "zh-guarantee-cure", "schema"}
+    assert {p.code for p in parallel.problems} >= {
+        "related-missing",
+        "yaml-syntax",
+        "zh-guarantee-cure",
+        "schema",
+    }
 
 
 @pytest.mark.parametrize("source", ["kb", "tests/data/service_kb"])
 def test_sample_and_service_faq_kbs_have_no_wording_findings(  # type: ignore[no-untyped-def]
-        source: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_json) -> None:
+    source: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_json
+) -> None:
     """The sample KB and a KB of ordinary service FAQs (booking line, official account, app,
     address, opening hours) pass the wording check: neutral service information is no lure."""
     import shutil

@@ -19,28 +19,61 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "deploy" / "kbtool-update"
 SIGNED = {"reviewed_by": "示例医生(虚构)", "reviewed_on": "2026-01-10", "next_review": "2027-06-01"}
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None or shutil.which("flock") is None,
-                                reason="needs git and flock (util-linux)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("git") is None or shutil.which("flock") is None,
+    reason="needs git and flock (util-linux)",
+)
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 def commit_entry(origin: Path, aliases: list[str], message: str, **fields: object) -> str:
-    write_entry(origin / "kb", entry_data("opening-hours", "faq", title="门诊时间", question="你们几点开门?",
-                                          aliases=aliases, review=SIGNED, **fields))
+    write_entry(
+        origin / "kb",
+        entry_data(
+            "opening-hours",
+            "faq",
+            title="门诊时间",
+            question="你们几点开门?",
+            aliases=aliases,
+            review=SIGNED,
+            **fields,
+        ),
+    )
     git(origin, "add", "-A")
-    git(origin, "-c", "user.name=Test", "-c", "user.email=test@example.org", "commit", "-qm", message)
+    git(
+        origin,
+        "-c",
+        "user.name=Test",
+        "-c",
+        "user.email=test@example.org",
+        "commit",
+        "-qm",
+        message,
+    )
     return git(origin, "rev-parse", "HEAD")
 
 
 def update(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "KBTOOL_HOME": str(home), "KBTOOL": f"{sys.executable} -m kbtool",
-                   "NO_MKDOCS_2_WARNING": "1"}
+    environment = {
+        **os.environ,
+        "KBTOOL_HOME": str(home),
+        "KBTOOL": f"{sys.executable} -m kbtool",
+        "NO_MKDOCS_2_WARNING": "1",
+    }
     environment.pop("KBTOOL_CACHE", None)
-    return subprocess.run([str(SCRIPT), *args], env=environment, capture_output=True, text=True, timeout=600,
-                          check=False)
+    return subprocess.run(
+        [str(SCRIPT), *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
 def test_update_switches_atomically_and_the_running_app_follows(tmp_path: Path) -> None:
@@ -69,7 +102,9 @@ def test_update_switches_atomically_and_the_running_app_follows(tmp_path: Path) 
         assert done.returncode == 0, done.stderr
         assert os.readlink(home / "current") == str(home / "releases" / second)
         live.refresh()  # what the app's watcher does every two seconds
-        assert [r.id for r in live.searcher.search("夜间急诊", today=today).results] == ["opening-hours"]
+        assert [r.id for r in live.searcher.search("夜间急诊", today=today).results] == [
+            "opening-hours"
+        ]
         assert live.snapshot.commit == second
 
         commit_entry(origin, ["夜间急诊"], "broken", summary=None)  # 'summary' is required

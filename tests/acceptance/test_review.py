@@ -48,7 +48,9 @@ tags:
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout
 
 
 def load(path: Path):  # type: ignore[no-untyped-def]
@@ -62,15 +64,51 @@ def load(path: Path):  # type: ignore[no-untyped-def]
     [
         (None, "2026-11-22", "draft"),
         ({"reviewed_by": "A"}, "2026-11-22", "draft"),
-        ({"reviewed_by": "A", "reviewed_on": "2026-01-01", "next_review": "2027-01-01"}, "2026-11-22", "current"),
-        ({"reviewed_by": "A", "reviewed_on": "2026-01-01", "next_review": "2026-12-22"}, "2026-11-22", "due-soon"),
-        ({"reviewed_by": "A", "reviewed_on": "2026-01-01", "next_review": "2026-12-23"}, "2026-11-22", "current"),
-        ({"reviewed_by": "A", "reviewed_on": "2026-01-01", "next_review": "2026-11-22"}, "2026-11-22", "due-soon"),
-        ({"reviewed_by": "A", "reviewed_on": "2026-01-01", "next_review": "2026-11-21"}, "2026-11-22", "overdue"),
-        ({"reviewed_by": "A", "reviewed_on": "2026-01-01", "next_review": "2027-01-01",
-          "fingerprint": "sha256:" + "0" * 64}, "2026-11-22", "changed"),
-        ({"reviewed_by": "A", "reviewed_on": "2026-01-01", "next_review": "2026-02-01",
-          "fingerprint": "sha256:" + "0" * 64}, "2026-11-22", "changed"),  # changed wins over overdue
+        (
+            {"reviewed_by": "A", "reviewed_on": "2026-01-01", "next_review": "2027-01-01"},
+            "2026-11-22",
+            "current",
+        ),
+        (
+            {"reviewed_by": "A", "reviewed_on": "2026-01-01", "next_review": "2026-12-22"},
+            "2026-11-22",
+            "due-soon",
+        ),
+        (
+            {"reviewed_by": "A", "reviewed_on": "2026-01-01", "next_review": "2026-12-23"},
+            "2026-11-22",
+            "current",
+        ),
+        (
+            {"reviewed_by": "A", "reviewed_on": "2026-01-01", "next_review": "2026-11-22"},
+            "2026-11-22",
+            "due-soon",
+        ),
+        (
+            {"reviewed_by": "A", "reviewed_on": "2026-01-01", "next_review": "2026-11-21"},
+            "2026-11-22",
+            "overdue",
+        ),
+        (
+            {
+                "reviewed_by": "A",
+                "reviewed_on": "2026-01-01",
+                "next_review": "2027-01-01",
+                "fingerprint": "sha256:" + "0" * 64,
+            },
+            "2026-11-22",
+            "changed",
+        ),
+        (
+            {
+                "reviewed_by": "A",
+                "reviewed_on": "2026-01-01",
+                "next_review": "2026-02-01",
+                "fingerprint": "sha256:" + "0" * 64,
+            },
+            "2026-11-22",
+            "changed",
+        ),  # changed wins over overdue
     ],
 )
 def test_state_on_a_fixed_day(kb: Path, review: dict | None, today: str, expected: str) -> None:
@@ -79,8 +117,13 @@ def test_state_on_a_fixed_day(kb: Path, review: dict | None, today: str, expecte
 
 
 def test_due_soon_window_is_configurable(kb: Path, cli_json) -> None:  # type: ignore[no-untyped-def]
-    write_entry(kb, entry_data("flu", review={"reviewed_by": "A", "reviewed_on": "2026-01-01",
-                                              "next_review": "2027-01-15"}))
+    write_entry(
+        kb,
+        entry_data(
+            "flu",
+            review={"reviewed_by": "A", "reviewed_on": "2026-01-01", "next_review": "2027-01-15"},
+        ),
+    )
     assert cli_json("review", "status", "--today", "2026-11-22")[1]["counts"]["current"] == 1
     write_raw(kb, "kbtool.yaml", "review:\n  due_soon_days: 60\n")
     assert cli_json("review", "status", "--today", "2026-11-22")[1]["counts"]["due-soon"] == 1
@@ -88,11 +131,15 @@ def test_due_soon_window_is_configurable(kb: Path, cli_json) -> None:  # type: i
 
 def test_fingerprint_ignores_layout_but_not_text(tmp_path: Path) -> None:
     first = tmp_path / "a.yaml"
-    first.write_text("id: flu\ntitle: 流感\nbody: |\n  第一行\n  第二行\nreview:\n  reviewed_on: 2026-01-01\n",
-                     encoding="utf-8")
+    first.write_text(
+        "id: flu\ntitle: 流感\nbody: |\n  第一行\n  第二行\nreview:\n  reviewed_on: 2026-01-01\n",
+        encoding="utf-8",
+    )
     second = tmp_path / "b.yaml"
-    second.write_text("review: {reviewed_on: 2027-01-01}\nbody: |-\n    第一行\n    第二行\ntitle: \"流感\"\nid: flu\n",
-                      encoding="utf-8")
+    second.write_text(
+        'review: {reviewed_on: 2027-01-01}\nbody: |-\n    第一行\n    第二行\ntitle: "流感"\nid: flu\n',
+        encoding="utf-8",
+    )
     assert fingerprint(load(first).data) == fingerprint(load(second).data)
     third = tmp_path / "c.yaml"
     third.write_text("id: flu\ntitle: 流感\nbody: |\n  第一行\n  第二行。\n", encoding="utf-8")
@@ -101,27 +148,51 @@ def test_fingerprint_ignores_layout_but_not_text(tmp_path: Path) -> None:
 
 def test_approve_keeps_the_rest_of_the_file_byte_identical(kb: Path, cli) -> None:  # type: ignore[no-untyped-def]
     path = write_raw(kb, "conditions/flu.yaml", ODD_FILE)
-    result = cli("review", "approve", "flu", "--by", "示例医生乙(呼吸科,虚构)", "--today", "2026-11-22",
-                 "--interval", "12m")
+    result = cli(
+        "review",
+        "approve",
+        "flu",
+        "--by",
+        "示例医生乙(呼吸科,虚构)",
+        "--today",
+        "2026-11-22",
+        "--interval",
+        "12m",
+    )
     assert result.exit_code == 0, result.output
     after = path.read_text(encoding="utf-8")
     expected = ODD_FILE.replace('"示例医生甲(虚构示例数据)"', "示例医生乙(呼吸科,虚构)").replace(
         "2025-01-10   # first sign-off",
         "2026-11-22   # first sign-off\n    next_review: 2027-11-22\n    fingerprint: "
-        + fingerprint(load(path).data))
+        + fingerprint(load(path).data),
+    )
     assert after == expected
     assert review_state(load(path), dt.date(2026, 11, 22)) == "current"
 
 
 def test_approve_appends_a_review_block_and_keeps_crlf_and_bom(kb: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    original = "id: flu\r\ntype: condition\r\nlang: zh\r\ntitle: 流感\r\nsummary: 说明。\r\nbody: 正文\r\n"
+    original = (
+        "id: flu\r\ntype: condition\r\nlang: zh\r\ntitle: 流感\r\nsummary: 说明。\r\nbody: 正文\r\n"
+    )
     path = write_raw(kb, "conditions/flu.yaml", b"\xef\xbb\xbf" + original.encode("utf-8"))
-    result = cli("review", "approve", "flu", "--by", "A", "--today", "2026-11-22", "--next-review", "2027-05-01")
+    result = cli(
+        "review",
+        "approve",
+        "flu",
+        "--by",
+        "A",
+        "--today",
+        "2026-11-22",
+        "--next-review",
+        "2027-05-01",
+    )
     assert result.exit_code == 0, result.output
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf" + original.encode("utf-8"))
-    assert raw.endswith(b"review:\r\n  reviewed_by: A\r\n  reviewed_on: 2026-11-22\r\n  next_review: 2027-05-01\r\n"
-                        b"  fingerprint: " + fingerprint(load(path).data).encode() + b"\r\n")
+    assert raw.endswith(
+        b"review:\r\n  reviewed_by: A\r\n  reviewed_on: 2026-11-22\r\n  next_review: 2027-05-01\r\n"
+        b"  fingerprint: " + fingerprint(load(path).data).encode() + b"\r\n"
+    )
 
 
 def test_default_interval_per_type_from_config(kb: Path, cli_json) -> None:  # type: ignore[no-untyped-def]
@@ -170,10 +241,17 @@ def test_approve_unknown_entry(kb: Path, cli) -> None:  # type: ignore[no-untype
 
 def test_check_warns_on_changed_and_overdue_and_strict_fails(kb: Path, cli, cli_json) -> None:  # type: ignore[no-untyped-def]
     path = write_entry(kb, entry_data("flu"))
-    write_entry(kb, entry_data("cold", review={"reviewed_by": "A", "reviewed_on": "2025-01-01",
-                                               "next_review": "2026-01-01"}))
+    write_entry(
+        kb,
+        entry_data(
+            "cold",
+            review={"reviewed_by": "A", "reviewed_on": "2025-01-01", "next_review": "2026-01-01"},
+        ),
+    )
     assert cli("review", "approve", "flu", "--by", "A", "--today", "2026-11-01").exit_code == 0
-    path.write_text(path.read_text(encoding="utf-8").replace("第二段。", "第二段,已修改。"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("第二段。", "第二段,已修改。"), encoding="utf-8"
+    )
     code, data = cli_json("check", "--today", "2026-11-22")
     codes = {p["entry"]: p["code"] for p in data["problems"]}
     assert code == 0 and codes == {"flu": "changed", "cold": "overdue"}
@@ -181,24 +259,58 @@ def test_check_warns_on_changed_and_overdue_and_strict_fails(kb: Path, cli, cli_
 
 
 def test_status_queue_order_counts_and_json_shape(kb: Path, cli, cli_json) -> None:  # type: ignore[no-untyped-def]
-    write_entry(kb, entry_data("a-current", specialty="妇科", review={
-        "reviewed_by": "A", "reviewed_on": "2026-01-01", "next_review": "2027-06-01"}))
-    write_entry(kb, entry_data("b-overdue", specialty="妇科", review={
-        "reviewed_by": "A", "reviewed_on": "2025-01-01", "next_review": "2026-01-01"}))
-    write_entry(kb, entry_data("c-due", specialty="眼科", review={
-        "reviewed_by": "A", "reviewed_on": "2026-01-01", "next_review": "2026-12-01"}))
-    write_entry(kb, entry_data("d-draft", wording_exceptions=[{"rule": "zh-superlative", "reason": "quoting a guideline title"}]))
+    write_entry(
+        kb,
+        entry_data(
+            "a-current",
+            specialty="妇科",
+            review={"reviewed_by": "A", "reviewed_on": "2026-01-01", "next_review": "2027-06-01"},
+        ),
+    )
+    write_entry(
+        kb,
+        entry_data(
+            "b-overdue",
+            specialty="妇科",
+            review={"reviewed_by": "A", "reviewed_on": "2025-01-01", "next_review": "2026-01-01"},
+        ),
+    )
+    write_entry(
+        kb,
+        entry_data(
+            "c-due",
+            specialty="眼科",
+            review={"reviewed_by": "A", "reviewed_on": "2026-01-01", "next_review": "2026-12-01"},
+        ),
+    )
+    write_entry(
+        kb,
+        entry_data(
+            "d-draft",
+            wording_exceptions=[{"rule": "zh-superlative", "reason": "quoting a guideline title"}],
+        ),
+    )
     code, data = cli_json("review", "status", "--today", "2026-11-22")
     assert code == 0
     assert list(data)[:3] == ["today", "counts", "specialties"] and "entries" in data
     assert data["counts"] == {"changed": 0, "overdue": 1, "due-soon": 1, "draft": 1, "current": 1}
     assert [e["id"] for e in data["entries"]] == ["b-overdue", "c-due", "d-draft", "a-current"]
     first = data["entries"][0]
-    assert list(first)[:7] == ["id", "title", "state", "reviewed_by", "reviewed_on", "next_review", "file"]
+    assert list(first)[:7] == [
+        "id",
+        "title",
+        "state",
+        "reviewed_by",
+        "reviewed_on",
+        "next_review",
+        "file",
+    ]
     assert first["file"] == "kb/conditions/b-overdue.yaml"
     assert data["specialties"]["妇科"]["overdue"] == 1
     draft = next(e for e in data["entries"] if e["id"] == "d-draft")
-    assert draft["wording_exceptions"] == [{"rule": "zh-superlative", "reason": "quoting a guideline title"}]
+    assert draft["wording_exceptions"] == [
+        {"rule": "zh-superlative", "reason": "quoting a guideline title"}
+    ]
     text = cli("review", "status", "--today", "2026-11-22").output
     assert "wording exception zh-superlative: quoting a guideline title" in text
     _, only_gyn = cli_json("review", "status", "--today", "2026-11-22", "--specialty", "妇科")
@@ -213,19 +325,25 @@ def test_review_diff_shows_the_changed_paragraph(kb: Path, tmp_path: Path, cli) 
     git(tmp_path, "init", "-q")
     git(tmp_path, "config", "user.email", "t@example.invalid")
     git(tmp_path, "config", "user.name", "Test")
-    path = write_entry(kb, entry_data("flu", body="## 说明\n\n第一段保持不变。\n\n第二段:多喝水。\n"))
+    path = write_entry(
+        kb, entry_data("flu", body="## 说明\n\n第一段保持不变。\n\n第二段:多喝水。\n")
+    )
     git(tmp_path, "add", "-A")
     git(tmp_path, "commit", "-qm", "draft")
     assert cli("review", "approve", "flu", "--by", "A", "--today", "2026-11-01").exit_code == 0
     git(tmp_path, "commit", "-qam", "sign off")
-    path.write_text(path.read_text(encoding="utf-8").replace("第二段:多喝水。", "第二段:多喝温水,注意休息。"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("第二段:多喝水。", "第二段:多喝温水,注意休息。"),
+        encoding="utf-8",
+    )
     git(tmp_path, "commit", "-qam", "edit without review")
     result = cli("review", "diff", "flu")
     assert result.exit_code == 0, result.output
     assert "== body (changed) ==" in result.output
     assert "-第二段:多喝水。" in result.output and "+第二段:多喝温水,注意休息。" in result.output
-    assert "第一段保持不变" not in result.output.replace(" 第一段保持不变", "")  # only context, not a change
+    assert "第一段保持不变" not in result.output.replace(
+        " 第一段保持不变", ""
+    )  # only context, not a change
     assert "summary" not in result.output
 
 
@@ -245,14 +363,31 @@ def test_review_diff_without_signed_off_revision(kb: Path, tmp_path: Path, cli) 
 
 
 def test_several_reviewers_are_written_as_a_block_list(kb: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    path = write_raw(kb, "conditions/flu.yaml", "id: flu\ntype: condition\nlang: zh\ntitle: 流感\nsummary: 说明。\n"
-                     "body: 正文\nreview:\n  reviewed_by:\n    - 甲\n  reviewed_on: 2025-01-01  # old\n")
-    result = cli("review", "approve", "flu", "--by", "示例医生甲(虚构)", "--by", "示例医生乙(虚构)",
-                 "--today", "2026-11-22", "--next-review", "2027-11-01")
+    path = write_raw(
+        kb,
+        "conditions/flu.yaml",
+        "id: flu\ntype: condition\nlang: zh\ntitle: 流感\nsummary: 说明。\n"
+        "body: 正文\nreview:\n  reviewed_by:\n    - 甲\n  reviewed_on: 2025-01-01  # old\n",
+    )
+    result = cli(
+        "review",
+        "approve",
+        "flu",
+        "--by",
+        "示例医生甲(虚构)",
+        "--by",
+        "示例医生乙(虚构)",
+        "--today",
+        "2026-11-22",
+        "--next-review",
+        "2027-11-01",
+    )
     assert result.exit_code == 0, result.output
     text = path.read_text(encoding="utf-8")
-    assert "review:\n  reviewed_by:\n    - 示例医生甲(虚构)\n    - 示例医生乙(虚构)\n  reviewed_on: 2026-11-22  # old\n" \
-           "  next_review: 2027-11-01\n  fingerprint: sha256:" in text
+    assert (
+        "review:\n  reviewed_by:\n    - 示例医生甲(虚构)\n    - 示例医生乙(虚构)\n  reviewed_on: 2026-11-22  # old\n"
+        "  next_review: 2027-11-01\n  fingerprint: sha256:" in text
+    )
 
 
 def test_approve_is_blocked_by_a_wording_error(kb: Path, cli) -> None:  # type: ignore[no-untyped-def]

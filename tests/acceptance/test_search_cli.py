@@ -36,11 +36,23 @@ def test_json_shape_is_pinned(small_kb: Path, cli) -> None:  # type: ignore[no-u
     assert data["query"] == "宫外运" and data["corrected"] == "宫外孕"
     first = data["results"][0]
     assert list(first)[: len(REQUIRED)] == REQUIRED
-    assert first["id"] == "ectopic-pregnancy" and first["type"] == "condition" and first["lang"] == "zh"
+    assert (
+        first["id"] == "ectopic-pregnancy"
+        and first["type"] == "condition"
+        and first["lang"] == "zh"
+    )
     assert isinstance(first["score"], float) and first["review_state"] == "current"
     assert [flag["urgency"] for flag in first["red_flags"]] == ["emergency", "urgent", "routine"]
     assert all(list(flag) == ["when", "urgency", "action"] for flag in first["red_flags"])
-    for extra in ("matched", "highlights", "staff_notes", "specialty", "next_review", "reviewed_by", "file"):
+    for extra in (
+        "matched",
+        "highlights",
+        "staff_notes",
+        "specialty",
+        "next_review",
+        "reviewed_by",
+        "file",
+    ):
         assert extra in first
     assert first["file"] == "kb/conditions/ectopic-pregnancy.yaml"
     scores = [result["score"] for result in data["results"]]
@@ -75,7 +87,9 @@ def test_drafts_only_with_include_drafts(small_kb: Path, cli) -> None:  # type: 
 def test_filters(small_kb: Path, cli) -> None:  # type: ignore[no-untyped-def]
     assert {r["lang"] for r in search_json(cli, "pregnancy", "--lang", "en")["results"]} == {"en"}
     assert {r["type"] for r in search_json(cli, "医保 疫苗", "--type", "faq")["results"]} == {"faq"}
-    assert [r["id"] for r in search_json(cli, "疫苗", "--specialty", "妇科")["results"]] == ["hpv-vaccine"]
+    assert [r["id"] for r in search_json(cli, "疫苗", "--specialty", "妇科")["results"]] == [
+        "hpv-vaccine"
+    ]
     assert len(search_json(cli, "出血", "--limit", "1")["results"]) == 1
 
 
@@ -89,21 +103,35 @@ def test_batch_prints_one_json_object_per_line(small_kb: Path, cli, tmp_path: Pa
     objects = [json.loads(line) for line in lines]
     assert [o["query"] for o in objects] == ["红眼病", "", "gongwaiyun", "HPV 疫苗"]
     assert [o["results"][0]["id"] if o["results"] else None for o in objects] == [
-        "acute-conjunctivitis", None, "ectopic-pregnancy", "hpv-vaccine"]
+        "acute-conjunctivitis",
+        None,
+        "ectopic-pregnancy",
+        "hpv-vaccine",
+    ]
     assert objects[2]["corrected"] == "宫外孕"
 
 
 def test_batch_reads_standard_input(small_kb: Path, cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("search", "--batch", "-", "--json", input="红眼病\n人流\n")
     assert [json.loads(line)["results"][0]["id"] for line in result.stdout.splitlines()] == [
-        "acute-conjunctivitis", "abortion-aftercare"]
+        "acute-conjunctivitis",
+        "abortion-aftercare",
+    ]
 
 
-@pytest.mark.parametrize("args", [
-    [], ["红眼病", "--batch", "-"], ["红眼病", "--limit", "0"], ["红眼病", "--limit", "many"],
-    ["红眼病", "--type", "disease"], ["红眼病", "--lang", "fr"], ["红眼病", "--today", "yesterday"],
-    ["--batch", "/no/such/file"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["红眼病", "--batch", "-"],
+        ["红眼病", "--limit", "0"],
+        ["红眼病", "--limit", "many"],
+        ["红眼病", "--type", "disease"],
+        ["红眼病", "--lang", "fr"],
+        ["红眼病", "--today", "yesterday"],
+        ["--batch", "/no/such/file"],
+    ],
+)
 def test_usage_errors_exit_2(small_kb: Path, cli, args: list[str]) -> None:  # type: ignore[no-untyped-def]
     assert cli("search", *args).exit_code == 2
 
@@ -116,7 +144,9 @@ def test_empty_query_is_valid(small_kb: Path, cli) -> None:  # type: ignore[no-u
     assert search_json(cli, "") == {"query": "", "corrected": None, "results": []}
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(query=st.text(max_size=80))
 def test_any_query_through_the_cli(small_kb: Path, cli, query: str) -> None:  # type: ignore[no-untyped-def]
     result = cli("search", "--today", TODAY, "--no-log", "--json", "--", query)
@@ -136,12 +166,14 @@ def test_gaps_are_logged_masked_and_listed(small_kb: Path, cli) -> None:  # type
     data = json.loads(result.stdout)
     assert list(data) == ["since", "searches", "gaps"]
     assert [(g["query"], g["count"]) for g in data["gaps"]] == [
-        ("狂犬疫苗 宠物咬伤 ***********", 2), ("纹身后发炎 在线咨询", 1)]
+        ("狂犬疫苗 宠物咬伤 ***********", 2),
+        ("纹身后发炎 在线咨询", 1),
+    ]
     assert list(data["gaps"][0]) == ["query", "count", "first_seen", "last_seen"]
     log = (small_kb.parent / ".kbtool-cache" / "search-gaps.jsonl").read_text("utf-8")
     assert "13812345678" not in log
     text = cli("gaps").output.splitlines()
-    assert text[1].split() [:1] == ["2"] and "狂犬疫苗" in text[1]
+    assert text[1].split()[:1] == ["2"] and "狂犬疫苗" in text[1]
     assert json.loads(cli("gaps", "--since", "2999-01-01", "--json").stdout)["gaps"] == []
     assert cli("gaps", "--since", "last week").exit_code == 2
 
@@ -158,8 +190,9 @@ def test_index_command_reports_what_it_did(small_kb: Path, cli) -> None:  # type
     assert "not searchable until fixed" in cli("index", "--rebuild").output
 
 
-def test_cache_folder_can_be_moved(small_kb: Path, cli, tmp_path: Path,
-                                   monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_cache_folder_can_be_moved(
+    small_kb: Path, cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     (small_kb / "kbtool.yaml").write_text("cache_dir: build/search-cache\n", encoding="utf-8")
     assert cli("index").exit_code == 0
     assert (tmp_path / "build" / "search-cache" / "search" / "CURRENT").is_file()

@@ -23,17 +23,43 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 @pytest.fixture(scope="module")
 def small_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     kb = tmp_path_factory.mktemp("staff") / "kb"
-    write_entry(kb, entry_data(
-        "acute-conjunctivitis", title="急性结膜炎(红眼病)", aliases=["红眼病", "pink eye"], specialty="眼科",
-        summary="急性结膜炎是眼睛表面的炎症,多数一到两周好转。", review=SIGNED,
-        staff_notes="不要在电话里诊断。",
-        red_flags=[{"when": "视力下降", "urgency": "urgent", "action": "当天到眼科就诊。"},
-                   {"when": "眼外伤后剧痛", "urgency": "emergency", "action": "立即拨打 120。"}]))
-    write_entry(kb, entry_data("opening-hours", "faq", title="门诊时间", question="你们几点开门?",
-                               review={**SIGNED, "next_review": "2026-10-01"}))
-    write_entry(kb, entry_data("hostile", title=f"坏标题{HOSTILE}", summary=f"坏摘要{HOSTILE}",
-                               body=f"## 标题\n\n{HOSTILE}\n\n[点我](javascript:alert(1))\n",
-                               staff_notes=HOSTILE, review=SIGNED))
+    write_entry(
+        kb,
+        entry_data(
+            "acute-conjunctivitis",
+            title="急性结膜炎(红眼病)",
+            aliases=["红眼病", "pink eye"],
+            specialty="眼科",
+            summary="急性结膜炎是眼睛表面的炎症,多数一到两周好转。",
+            review=SIGNED,
+            staff_notes="不要在电话里诊断。",
+            red_flags=[
+                {"when": "视力下降", "urgency": "urgent", "action": "当天到眼科就诊。"},
+                {"when": "眼外伤后剧痛", "urgency": "emergency", "action": "立即拨打 120。"},
+            ],
+        ),
+    )
+    write_entry(
+        kb,
+        entry_data(
+            "opening-hours",
+            "faq",
+            title="门诊时间",
+            question="你们几点开门?",
+            review={**SIGNED, "next_review": "2026-10-01"},
+        ),
+    )
+    write_entry(
+        kb,
+        entry_data(
+            "hostile",
+            title=f"坏标题{HOSTILE}",
+            summary=f"坏摘要{HOSTILE}",
+            body=f"## 标题\n\n{HOSTILE}\n\n[点我](javascript:alert(1))\n",
+            staff_notes=HOSTILE,
+            review=SIGNED,
+        ),
+    )
     write_entry(kb, entry_data("draft-only", title="草稿条目"))
     return kb
 
@@ -66,7 +92,16 @@ def test_search_endpoint_matches_cli_json_shape(client: Any) -> None:
     data = response.get_json()
     assert list(data) == ["query", "corrected", "results"]
     first = data["results"][0]
-    assert list(first)[:8] == ["id", "title", "type", "lang", "score", "summary", "review_state", "red_flags"]
+    assert list(first)[:8] == [
+        "id",
+        "title",
+        "type",
+        "lang",
+        "score",
+        "summary",
+        "review_state",
+        "red_flags",
+    ]
     assert first["id"] == "acute-conjunctivitis"
     assert [flag["urgency"] for flag in first["red_flags"]] == ["emergency", "urgent"]
 
@@ -74,7 +109,9 @@ def test_search_endpoint_matches_cli_json_shape(client: Any) -> None:
 def test_search_excludes_drafts_unless_asked(client: Any) -> None:
     ids = [r["id"] for r in client.get("/api/search?q=草稿条目").get_json()["results"]]
     assert "draft-only" not in ids
-    ids = [r["id"] for r in client.get("/api/search?q=草稿条目&include_drafts=1").get_json()["results"]]
+    ids = [
+        r["id"] for r in client.get("/api/search?q=草稿条目&include_drafts=1").get_json()["results"]
+    ]
     assert ids[0] == "draft-only"
 
 
@@ -83,18 +120,25 @@ def test_search_flags_overdue(client: Any) -> None:
     assert result["id"] == "opening-hours" and result["review_state"] == "overdue"
 
 
-@pytest.mark.parametrize(("query", "code"), [
-    ({"q": "x" * 201}, "query-too-long"),
-    ({"q": "x", "limit": "0"}, "bad-limit"),
-    ({"q": "x", "limit": "many"}, "bad-limit"),
-    ({"q": "x", "type": "blog"}, "bad-type"),
-    ({"q": "x", "lang": "fr"}, "bad-lang"),
-])
-def test_search_bad_requests_share_one_error_shape(client: Any, query: dict[str, str], code: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ({"q": "x" * 201}, "query-too-long"),
+        ({"q": "x", "limit": "0"}, "bad-limit"),
+        ({"q": "x", "limit": "many"}, "bad-limit"),
+        ({"q": "x", "type": "blog"}, "bad-type"),
+        ({"q": "x", "lang": "fr"}, "bad-lang"),
+    ],
+)
+def test_search_bad_requests_share_one_error_shape(
+    client: Any, query: dict[str, str], code: str
+) -> None:
     assert_error_shape(client.get("/api/search", query_string=query), 400, code)
 
 
-@pytest.mark.parametrize("query", ["", "   ", "AND OR NOT (", '"*?~^', "🙂🙂", "宫外孕 HPV gongwaiyun"])
+@pytest.mark.parametrize(
+    "query", ["", "   ", "AND OR NOT (", '"*?~^', "🙂🙂", "宫外孕 HPV gongwaiyun"]
+)
 def test_any_query_string_is_answered(client: Any, query: str) -> None:
     response = client.get("/api/search", query_string={"q": query})
     assert response.status_code == 200 and "results" in response.get_json()
@@ -140,7 +184,7 @@ def test_home_page_is_chinese_by_default_and_english_available(client: Any) -> N
 def test_no_asset_comes_from_another_host(client: Any) -> None:
     for path in ("/", "/entries/acute-conjunctivitis"):
         html = client.get(path).get_data(as_text=True)
-        assert "src=\"http" not in html and "href=\"//" not in html
+        assert 'src="http' not in html and 'href="//' not in html
         assert 'rel="stylesheet" href="/static/' in html
 
 
@@ -171,13 +215,17 @@ def test_serve_defaults_to_localhost() -> None:
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.10")
 
 
-def test_serve_refuses_other_addresses_until_sign_in_is_set_up(small_kb: Path, cache: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_serve_refuses_other_addresses_until_sign_in_is_set_up(
+    small_kb: Path, cache: Path, cli, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     started: list[tuple[str, int, int]] = []
     monkeypatch.chdir(small_kb.parent)
     monkeypatch.setenv("KBTOOL_CACHE", str(cache))
     monkeypatch.delenv("KBTOOL_USERS", raising=False)
-    monkeypatch.setattr("kbtool.web.server.serve",
-                        lambda make_app, host, port, **kw: started.append((host, port, kw["workers"])))
+    monkeypatch.setattr(
+        "kbtool.web.server.serve",
+        lambda make_app, host, port, **kw: started.append((host, port, kw["workers"])),
+    )
     refused = cli("serve", "--host", "0.0.0.0", "--port", "8123")
     assert refused.exit_code == 1 and started == []
     assert "kbtool users add" in refused.output and "sso_header" in refused.output

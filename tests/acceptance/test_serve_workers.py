@@ -23,7 +23,9 @@ from tests.helpers import entry_data, write_entry
 
 SIGNED = {"reviewed_by": "示例医生(虚构)", "reviewed_on": "2026-01-10", "next_review": "2027-06-01"}
 
-pytestmark = pytest.mark.skipif(not gunicorn_available(), reason="several workers need gunicorn (POSIX)")
+pytestmark = pytest.mark.skipif(
+    not gunicorn_available(), reason="several workers need gunicorn (POSIX)"
+)
 
 
 def free_port() -> int:
@@ -58,15 +60,42 @@ def wait_for(check: Any, what: str, limit: float = 90.0) -> Any:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[int, Path, subprocess.Popen[bytes]]]:
     kb = tmp_path / "kb"
-    write_entry(kb, entry_data("opening-hours", "faq", title="门诊时间", question="你们几点开门?",
-                               aliases=["几点开门"], review=SIGNED))
+    write_entry(
+        kb,
+        entry_data(
+            "opening-hours",
+            "faq",
+            title="门诊时间",
+            question="你们几点开门?",
+            aliases=["几点开门"],
+            review=SIGNED,
+        ),
+    )
     port = free_port()
     environment = {**os.environ, "KBTOOL_CACHE": str(tmp_path / "cache")}
     environment.pop("KBTOOL_USERS", None)
     log = open(tmp_path / "server.log", "wb")  # noqa: SIM115 - closed below
-    server = subprocess.Popen([sys.executable, "-m", "kbtool", "--kb", str(kb), "serve", "--port", str(port),
-                               "--workers", "2", "--threads", "2", "--cache-size", "0"],
-                              env=environment, stdout=log, stderr=log)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kbtool",
+            "--kb",
+            str(kb),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--threads",
+            "2",
+            "--cache-size",
+            "0",
+        ],
+        env=environment,
+        stdout=log,
+        stderr=log,
+    )
     try:
         wait_for(lambda: get(port, "/api/health")[0] == 200, "the staff app to start")
         yield port, kb, server
@@ -92,8 +121,10 @@ def workers_on(port: int) -> dict[int, str]:
 
 
 def test_every_worker_moves_to_the_new_index_without_a_restart(
-        served: tuple[int, Path, subprocess.Popen[bytes]]) -> None:
+    served: tuple[int, Path, subprocess.Popen[bytes]],
+) -> None:
     port, kb, server = served
+
     def both_workers() -> dict[int, str] | None:
         seen = workers_on(port)
         return seen if len(seen) == 2 else None
@@ -107,8 +138,17 @@ def test_every_worker_moves_to_the_new_index_without_a_restart(
     old = next(iter(before.values()))
     assert get(port, "/api/search?q=夜间急诊")[1]["results"] == []
 
-    write_entry(kb, entry_data("opening-hours", "faq", title="门诊时间", question="你们几点开门?",
-                               aliases=["几点开门", "夜间急诊"], review=SIGNED))
+    write_entry(
+        kb,
+        entry_data(
+            "opening-hours",
+            "faq",
+            title="门诊时间",
+            question="你们几点开门?",
+            aliases=["几点开门", "夜间急诊"],
+            review=SIGNED,
+        ),
+    )
     wait_for(both_moved, "both workers to serve the new index")
     assert set(workers_on(port)) <= set(before)  # the same processes: nothing restarted
     for _ in range(6):  # whichever worker answers

@@ -27,8 +27,16 @@ PASSWORD = "correct horse 1"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("signin")
-    write_entry(root / "kb", entry_data("acute-conjunctivitis", title="急性结膜炎(红眼病)", aliases=["红眼病"],
-                                        review=SIGNED, staff_notes="内部须知:不要在电话里诊断。"))
+    write_entry(
+        root / "kb",
+        entry_data(
+            "acute-conjunctivitis",
+            title="急性结膜炎(红眼病)",
+            aliases=["红眼病"],
+            review=SIGNED,
+            staff_notes="内部须知:不要在电话里诊断。",
+        ),
+    )
     return root
 
 
@@ -71,11 +79,19 @@ def running(app: Any) -> Iterator[str]:
         thread.join()
 
 
-def request(address: str, method: str, path: str, body: dict[str, str] | None = None,
-            headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+def request(
+    address: str,
+    method: str,
+    path: str,
+    body: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, dict[str, str], str]:
     connection = http.client.HTTPConnection(address, timeout=30)
     data = urllib.parse.urlencode(body) if body is not None else None
-    sent = {**(headers or {}), **({"Content-Type": "application/x-www-form-urlencoded"} if data else {})}
+    sent = {
+        **(headers or {}),
+        **({"Content-Type": "application/x-www-form-urlencoded"} if data else {}),
+    }
     connection.request(method, urllib.parse.quote(path, safe="/?=&%:"), body=data, headers=sent)
     response = connection.getresponse()
     text = response.read().decode("utf-8")
@@ -89,6 +105,7 @@ def session_of(headers: dict[str, str]) -> str:
 
 
 # --- kbtool users -------------------------------------------------------------------------
+
 
 def test_users_add_list_passwd_remove(in_site: Path, cli) -> None:  # type: ignore[no-untyped-def]
     added = cli("users", "add", "王丽", "--password-stdin", input=PASSWORD + "\n")
@@ -104,7 +121,9 @@ def test_users_add_list_passwd_remove(in_site: Path, cli) -> None:  # type: igno
     listed = json.loads(cli("users", "list", "--json").output)
     assert [user["name"] for user in listed["users"]] == ["王丽"]
     assert "hash" not in json.dumps(listed)
-    assert cli("users", "passwd", "王丽", "--password-stdin", input="another pass 2\n").exit_code == 0
+    assert (
+        cli("users", "passwd", "王丽", "--password-stdin", input="another pass 2\n").exit_code == 0
+    )
     assert stored != path.read_text("utf-8")
     assert cli("users", "remove", "王丽").exit_code == 0
     assert "0 accounts" in cli("users", "list").output
@@ -124,7 +143,9 @@ def test_users_needs_a_file_outside_the_kb(in_site: Path, cli, monkeypatch) -> N
 
 def test_serve_refuses_without_accounts_and_says_how(in_site: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     started: list[str] = []
-    monkeypatch.setattr("kbtool.web.server.serve", lambda make_app, host, port, **kw: started.append(host))
+    monkeypatch.setattr(
+        "kbtool.web.server.serve", lambda make_app, host, port, **kw: started.append(host)
+    )
     monkeypatch.setenv("KBTOOL_USERS", str(in_site / "etc" / "empty.json"))
     empty = cli("serve", "--host", "0.0.0.0")
     assert empty.exit_code == 1 and "kbtool users add" in empty.output and started == []
@@ -145,6 +166,7 @@ def test_start_refuses_other_addresses_too(in_site: Path, cli, monkeypatch) -> N
 
 # --- sign-in over HTTP --------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def accounts_file(site: Path) -> Path:
     from kbtool.web import accounts
@@ -163,15 +185,20 @@ def clock() -> Clock:
 
 @pytest.fixture
 def server(live: LiveKb, accounts_file: Path, clock: Clock) -> Iterator[str]:
-    access = Access(users_path=accounts_file, trusted_proxies=access_for(
-        {"trusted_proxies": ["127.0.0.1"]}, live.kb, {}).trusted_proxies)
+    access = Access(
+        users_path=accounts_file,
+        trusted_proxies=access_for({"trusted_proxies": ["127.0.0.1"]}, live.kb, {}).trusted_proxies,
+    )
     with running(create_app(live, access=access, throttle=Throttle(clock))) as address:
         yield address
 
 
-def sign_in(server: str, name: str = "wang.li", password: str = PASSWORD,
-            next_path: str = "/") -> tuple[int, dict[str, str], str]:
-    return request(server, "POST", "/login", {"name": name, "password": password, "next": next_path})
+def sign_in(
+    server: str, name: str = "wang.li", password: str = PASSWORD, next_path: str = "/"
+) -> tuple[int, dict[str, str], str]:
+    return request(
+        server, "POST", "/login", {"name": name, "password": password, "next": next_path}
+    )
 
 
 def test_everything_but_login_and_health_needs_a_user(server: str) -> None:
@@ -196,15 +223,22 @@ def test_sign_in_sets_a_strict_http_only_cookie_and_opens_the_app(server: str) -
     assert status == 302 and urllib.parse.unquote(headers["location"]) == "/?q=红眼病"
     cookie = headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie
-    status, _, body = request(server, "GET", "/api/search?q=红眼病", headers={"Cookie": session_of(headers)})
+    status, _, body = request(
+        server, "GET", "/api/search?q=红眼病", headers={"Cookie": session_of(headers)}
+    )
     assert status == 200 and json.loads(body)["results"][0]["id"] == "acute-conjunctivitis"
     status, _, page = request(server, "GET", "/", headers={"Cookie": session_of(headers)})
     assert status == 200 and "wang.li" in page and 'action="/logout"' in page
 
 
 def test_cookie_is_secure_behind_https_from_a_trusted_proxy_only(server: str) -> None:
-    _, headers, _ = request(server, "POST", "/login", {"name": "wang.li", "password": PASSWORD},
-                            headers={"X-Forwarded-Proto": "https"})
+    _, headers, _ = request(
+        server,
+        "POST",
+        "/login",
+        {"name": "wang.li", "password": PASSWORD},
+        headers={"X-Forwarded-Proto": "https"},
+    )
     assert "Secure" in headers["set-cookie"]  # 127.0.0.1 is a trusted proxy here
 
 
@@ -225,7 +259,9 @@ def test_wrong_passwords_make_the_next_try_wait_longer(server: str, clock: Clock
     assert sign_in(server)[0] == 429
     clock.now += 1.0
     assert sign_in(server)[0] == 302
-    assert sign_in(server, password="wrong password")[0] == 401  # success reset the count: 1 s again
+    assert (
+        sign_in(server, password="wrong password")[0] == 401
+    )  # success reset the count: 1 s again
     clock.now += 1.1
     assert sign_in(server)[0] == 302
 
@@ -258,7 +294,9 @@ def test_logout_and_password_change_end_sessions(server: str, accounts_file: Pat
 def test_without_sign_in_requests_relayed_by_a_web_server_are_refused(live: LiveKb) -> None:
     with running(create_app(live)) as address:
         assert request(address, "GET", "/api/search?q=红眼病")[0] == 200  # this computer: as today
-        status, _, body = request(address, "GET", "/api/search?q=红眼病", headers={"X-Forwarded-For": "10.1.2.3"})
+        status, _, body = request(
+            address, "GET", "/api/search?q=红眼病", headers={"X-Forwarded-For": "10.1.2.3"}
+        )
         assert status == 403 and json.loads(body)["error"]["code"] == "sign-in-not-configured"
         assert "不要在电话里诊断" not in body
         assert request(address, "GET", "/", headers={"X-Forwarded-For": "10.1.2.3"})[0] == 403
@@ -266,12 +304,16 @@ def test_without_sign_in_requests_relayed_by_a_web_server_are_refused(live: Live
 
 # --- single sign-on -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("proxies", "expected"), [(["127.0.0.1"], 200), (["10.0.0.5"], 401)])
 def test_single_sign_on_header_is_trusted_only_from_configured_proxies(
-        live: LiveKb, proxies: list[str], expected: int) -> None:
+    live: LiveKb, proxies: list[str], expected: int
+) -> None:
     access = access_for({"sso_header": "X-Remote-User", "trusted_proxies": proxies}, live.kb, {})
     with running(create_app(live, access=access)) as address:
-        status, _, body = request(address, "GET", "/api/search?q=红眼病", headers={"X-Remote-User": "li.na"})
+        status, _, body = request(
+            address, "GET", "/api/search?q=红眼病", headers={"X-Remote-User": "li.na"}
+        )
         assert status == expected and ("results" in json.loads(body)) == (expected == 200)
         status, _, page = request(address, "GET", "/", headers={"X-Remote-User": "li.na"})
         assert ("li.na" in page) == (expected == 200)

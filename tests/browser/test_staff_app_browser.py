@@ -33,8 +33,9 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     kb = root / "kb"
     shutil.copytree(SAMPLE_KB, kb)
     live = LiveKb(kb, root / "cache", poll_seconds=3600)
-    server = create_server(create_app(live, gap_log=root / "cache" / "gaps.log"), host="127.0.0.1", port=0,
-                           threads=4)
+    server = create_server(
+        create_app(live, gap_log=root / "cache" / "gaps.log"), host="127.0.0.1", port=0, threads=4
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
@@ -56,8 +57,12 @@ def test_staff_finds_copies_and_opens_an_answer(base_url: str, browser: Any) -> 
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
     page = context.new_page()
     external: list[str] = []
-    page.on("request", lambda request: external.append(request.url)
-            if not request.url.startswith(base_url) else None)
+    page.on(
+        "request",
+        lambda request: (
+            external.append(request.url) if not request.url.startswith(base_url) else None
+        ),
+    )
     page.goto(base_url + "/")
     assert page.evaluate("document.activeElement.id") == "q"  # focused on load
 
@@ -111,13 +116,18 @@ def test_small_laptop_and_english_interface(base_url: str, browser: Any) -> None
     context.close()
 
 
-def test_deep_links_open_with_results_and_the_address_follows_the_search(base_url: str, browser: Any) -> None:
+def test_deep_links_open_with_results_and_the_address_follows_the_search(
+    base_url: str, browser: Any
+) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 760}, locale="zh-CN")
     page = context.new_page()
     page.goto(base_url + "/?q=" + "%E7%BA%A2%E7%9C%BC%E7%97%85")  # /?q=红眼病 from a CRM screen
     first = page.locator("#results li.card").first
     first.wait_for()
-    assert first.get_attribute("data-id") == "acute-conjunctivitis" and page.input_value("#q") == "红眼病"
+    assert (
+        first.get_attribute("data-id") == "acute-conjunctivitis"
+        and page.input_value("#q") == "红眼病"
+    )
 
     page.fill("#q", "")
     page.keyboard.type("宫外孕")
@@ -196,8 +206,13 @@ def test_staff_walks_a_follow_up_call_with_the_keyboard(base_url: str, browser: 
     page.keyboard.press("1")  # yes to the emergency sign: the script stops
     card = page.locator("#emergency")
     card.wait_for()
-    assert "请立即拨打 120" in card.inner_text() and "立即拨打 120 或就近去医院急诊" in card.inner_text()
-    entry_flag_colour = "rgb(176, 0, 32)"  # --red, the colour of emergency flags everywhere in the app
+    assert (
+        "请立即拨打 120" in card.inner_text()
+        and "立即拨打 120 或就近去医院急诊" in card.inner_text()
+    )
+    entry_flag_colour = (
+        "rgb(176, 0, 32)"  # --red, the colour of emergency flags everywhere in the app
+    )
     assert card.evaluate("node => getComputedStyle(node).backgroundColor") == entry_flag_colour
     assert page.evaluate("document.activeElement.id") == "emergency"
     page.keyboard.press("2")  # the remaining questions cannot be answered any more
@@ -210,7 +225,9 @@ def test_staff_walks_a_follow_up_call_with_the_keyboard(base_url: str, browser: 
     context.close()
 
 
-def test_follow_up_call_page_has_no_serious_accessibility_problems(base_url: str, browser: Any) -> None:
+def test_follow_up_call_page_has_no_serious_accessibility_problems(
+    base_url: str, browser: Any
+) -> None:
     if not AXE.is_file():
         pytest.skip("axe-core is not installed: npm ci --ignore-scripts --prefix tests/browser")
     context = browser.new_context(viewport={"width": 1024, "height": 700}, bypass_csp=True)
@@ -220,9 +237,13 @@ def test_follow_up_call_page_has_no_serious_accessibility_problems(base_url: str
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     (ARTIFACTS / "axe-staff-callback.json").write_text(
-        json.dumps(result["violations"], ensure_ascii=False, indent=2), encoding="utf-8")
-    serious = [f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']][:5]}"
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        json.dumps(result["violations"], ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    serious = [
+        f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']][:5]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 1024
     assert "Follow-up call" in page.locator("h1").inner_text()

@@ -38,8 +38,9 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     accounts.set_password(store, "王丽", PASSWORD, new=True)
     accounts.save(store)
     live = LiveKb(kb, root / "cache", poll_seconds=3600)
-    server = create_server(create_app(live, access=Access(users_path=store.path)), host="127.0.0.1", port=0,
-                           threads=4)
+    server = create_server(
+        create_app(live, access=Access(users_path=store.path)), host="127.0.0.1", port=0, threads=4
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
@@ -55,7 +56,9 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
-def test_sign_in_keeps_the_deep_link_and_sign_out_closes_the_app(base_url: str, browser: Any) -> None:
+def test_sign_in_keeps_the_deep_link_and_sign_out_closes_the_app(
+    base_url: str, browser: Any
+) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 760}, locale="zh-CN")
     page = context.new_page()
     page.goto(base_url + "/?q=%E7%BA%A2%E7%9C%BC%E7%97%85")
@@ -70,7 +73,10 @@ def test_sign_in_keeps_the_deep_link_and_sign_out_closes_the_app(base_url: str, 
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "用户名或密码不对" in page.locator("#login-message").inner_text()
-    assert page.input_value("#name") == "王丽" and page.evaluate("document.activeElement.id") == "password"
+    assert (
+        page.input_value("#name") == "王丽"
+        and page.evaluate("document.activeElement.id") == "password"
+    )
     assert not any(c["name"] == "kbtool_session" for c in context.cookies())
 
     page.wait_for_timeout(1100)  # the growing wait after one wrong password is one second

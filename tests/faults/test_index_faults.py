@@ -24,8 +24,12 @@ TODAY = dt.date(2026, 11, 22)
 
 
 def make_kb(kb: Path) -> None:
-    write_entry(kb, entry_data("acute-conjunctivitis", title="急性结膜炎(红眼病)", aliases=["红眼病"],
-                               review=SIGNED))
+    write_entry(
+        kb,
+        entry_data(
+            "acute-conjunctivitis", title="急性结膜炎(红眼病)", aliases=["红眼病"], review=SIGNED
+        ),
+    )
     write_entry(kb, entry_data("opening-hours", "faq", title="门诊时间", review=SIGNED))
 
 
@@ -44,7 +48,8 @@ DAMAGE: dict[str, Callable[[Path], None]] = {
     "meta-truncated": lambda gen: _cut(gen / "meta.json", 3),
     "query-truncated": lambda gen: _cut(gen / "query.json", 5),
     "query-edited": lambda gen: (gen / "query.json").write_text(
-        (gen / "query.json").read_text("utf-8").replace('"total"', '"totaL"'), "utf-8"),
+        (gen / "query.json").read_text("utf-8").replace('"total"', '"totaL"'), "utf-8"
+    ),
     "pinyin-table-truncated": lambda gen: _cut(next(gen.parent.glob("pinyin-chars-*.txt")), 50),
     "dictionary-deleted": lambda gen: next(gen.parent.glob("zh-dict-*.bin")).unlink(),
     "manifest-truncated": lambda gen: _cut(gen / "manifest.json", 10),
@@ -88,7 +93,9 @@ def test_a_damaged_current_generation_falls_back_to_the_previous_one(kb: Path) -
     assert first is not None and second is not None and first != second
     (second / "meta.json").unlink()
     report = ensure_index(kb, cache)
-    assert report.repaired is not None and report.repaired.endswith("rebuilt from the previous index")
+    assert report.repaired is not None and report.repaired.endswith(
+        "rebuilt from the previous index"
+    )
     assert report.entries == 3
     assert IndexStore.in_cache(cache).pointer() == (report.generation.name, first.name)  # type: ignore[union-attr]
 
@@ -119,8 +126,13 @@ def _plant_payload(cache: Path, kb: Path, attacker_home: Path) -> None:
         (gen / "whoosh" / "_MAIN_1.toc").unlink()
         toc.write(storage, "MAIN")
         (gen / "manifest.pickle").write_bytes(pickle.dumps(_RunsCode()))
-        seal(gen, {"dict": next(gen.parent.glob("zh-dict-*.bin")).name,
-                   "chars": next(gen.parent.glob("pinyin-chars-*.txt")).name})
+        seal(
+            gen,
+            {
+                "dict": next(gen.parent.glob("zh-dict-*.bin")).name,
+                "chars": next(gen.parent.glob("pinyin-chars-*.txt")).name,
+            },
+        )
     finally:
         os.environ["XDG_CONFIG_HOME"] = saved
 

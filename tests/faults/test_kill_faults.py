@@ -24,7 +24,9 @@ def dying(function):
     return wrapper
 """
 
-SIGN = DIE_AT + """
+SIGN = (
+    DIE_AT
+    + """
 from kbtool.review import signoff
 signoff.os.fsync = dying(os.fsync)
 signoff.os.chmod = dying(os.chmod)
@@ -32,8 +34,11 @@ signoff.os.replace = dying(os.replace)
 from kbtool.cli import main
 main(["review", "approve", "x", "--by", "Dr New", "--today", "2026-06-01"])
 """
+)
 
-INDEX = DIE_AT + """
+INDEX = (
+    DIE_AT
+    + """
 from kbtool.search import index, store
 index.seal = dying(index.seal)
 index.write_manifest = dying(index.write_manifest)
@@ -42,11 +47,18 @@ store.os.fsync = dying(os.fsync)
 from kbtool.cli import main
 main(["index"])
 """
+)
 
 
 def _run(script: str, step: int, kb: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", script, str(step)], cwd=kb.parent, capture_output=True,
-                          text=True, env={**os.environ, "KBTOOL_KB": str(kb)}, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", script, str(step)],
+        cwd=kb.parent,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KBTOOL_KB": str(kb)},
+        check=False,
+    )
 
 
 def test_sign_off_killed_at_every_step_leaves_old_or_new_file(kb: Path, cli) -> None:  # type: ignore[no-untyped-def]
@@ -68,19 +80,36 @@ def test_sign_off_killed_at_every_step_leaves_old_or_new_file(kb: Path, cli) -> 
 
 @pytest.mark.parametrize("step", [1, 2, 3, 4])
 def test_index_swap_killed_at_every_step_keeps_searches_working(kb: Path, cli, step: int) -> None:  # type: ignore[no-untyped-def]
-    write_entry(kb, entry_data("acute-conjunctivitis", title="急性结膜炎(红眼病)", aliases=["红眼病"],
-                               review={"reviewed_by": "Dr", "reviewed_on": "2026-01-10", "next_review": "2027-06-01"}))
+    write_entry(
+        kb,
+        entry_data(
+            "acute-conjunctivitis",
+            title="急性结膜炎(红眼病)",
+            aliases=["红眼病"],
+            review={"reviewed_by": "Dr", "reviewed_on": "2026-01-10", "next_review": "2027-06-01"},
+        ),
+    )
     assert cli("index").exit_code == 0
-    write_entry(kb, entry_data("nosebleed", title="流鼻血",
-                               review={"reviewed_by": "Dr", "reviewed_on": "2026-01-10", "next_review": "2027-06-01"}))
+    write_entry(
+        kb,
+        entry_data(
+            "nosebleed",
+            title="流鼻血",
+            review={"reviewed_by": "Dr", "reviewed_on": "2026-01-10", "next_review": "2027-06-01"},
+        ),
+    )
     done = _run(INDEX, step, kb)
-    assert done.returncode == 137, done.stderr  # write manifest, seal, fsync pointer, replace pointer
+    assert done.returncode == 137, (
+        done.stderr
+    )  # write manifest, seal, fsync pointer, replace pointer
     result = cli("search", "流鼻血")
     assert result.exit_code == 0 and "nosebleed" in result.stdout
     assert "damaged" not in result.output
 
 
-def test_sign_off_on_a_full_disk_changes_nothing_and_says_why(small_disk: Path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_sign_off_on_a_full_disk_changes_nothing_and_says_why(
+    small_disk: Path, cli, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     from tests.faults.conftest import fill
 
     kb = small_disk / "kb"
@@ -88,8 +117,12 @@ def test_sign_off_on_a_full_disk_changes_nothing_and_says_why(small_disk: Path, 
     monkeypatch.chdir(small_disk)
     old = path.read_bytes()
     fill(small_disk)
-    result = cli("--kb", str(kb), "review", "approve", "x", "--by", "Dr New", "--today", "2026-06-01")
+    result = cli(
+        "--kb", str(kb), "review", "approve", "x", "--by", "Dr New", "--today", "2026-06-01"
+    )
     assert result.exit_code == 1
-    assert "the sign-off could not be written (No space left on device); the file was left exactly as it was" \
+    assert (
+        "the sign-off could not be written (No space left on device); the file was left exactly as it was"
         in result.output
+    )
     assert path.read_bytes() == old

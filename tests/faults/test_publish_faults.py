@@ -14,7 +14,11 @@ import pytest
 from tests.faults.conftest import fill
 from tests.helpers import entry_data, write_entry, write_raw
 
-REVIEW = {"reviewed_by": "王医生(示例数据)", "reviewed_on": "2026-01-05", "next_review": "2027-01-05"}
+REVIEW = {
+    "reviewed_by": "王医生(示例数据)",
+    "reviewed_on": "2026-01-05",
+    "next_review": "2027-01-05",
+}
 SAMPLE_KB = Path(__file__).resolve().parents[2] / "kb"
 
 
@@ -24,8 +28,11 @@ def signed(entry_id: str, **fields: object) -> dict[str, object]:
 
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file under `folder` with the hash of its bytes."""
-    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def test_full_disk_leaves_the_live_site_exactly_as_it_was(kb: Path, small_disk: Path, cli) -> None:  # type: ignore[no-untyped-def]
@@ -40,7 +47,9 @@ def test_full_disk_leaves_the_live_site_exactly_as_it_was(kb: Path, small_disk: 
     assert len(lines) == 1 and lines[0].startswith("Error: the disk is full"), result.output
     assert f"the site in '{site}' was left as it was" in lines[0]
     assert snapshot(site) == before
-    assert sorted(path.name for path in small_disk.iterdir() if not path.name.startswith("filler")) == ["site"]
+    assert sorted(
+        path.name for path in small_disk.iterdir() if not path.name.startswith("filler")
+    ) == ["site"]
 
 
 KILLER = """
@@ -73,7 +82,9 @@ def _staged(folder: Path, text: str, files: int = 3) -> Path:
 
 
 @pytest.mark.parametrize("exchange", [True, False], ids=["atomic-exchange", "two-renames"])
-def test_a_kill_at_any_step_of_the_switch_leaves_old_or_new_site(tmp_path: Path, exchange: bool) -> None:
+def test_a_kill_at_any_step_of_the_switch_leaves_old_or_new_site(
+    tmp_path: Path, exchange: bool
+) -> None:
     """Die (like kill -9) at each file operation of the switch in turn; the live folder is
     always the complete old site or the complete new one, and the next build cleans up. (Without
     an atomic exchange, a kill between the two renames leaves the old site beside the live
@@ -81,14 +92,25 @@ def test_a_kill_at_any_step_of_the_switch_leaves_old_or_new_site(tmp_path: Path,
     out = _staged(tmp_path / "live" / "site", "old")
     old = snapshot(out)
     new = snapshot(_staged(tmp_path / "model", "new"))
-    script = KILLER if exchange else KILLER.replace("build._exchange = dying(build._exchange)",
-                                                    "build._exchange = lambda a, b: False")
+    script = (
+        KILLER
+        if exchange
+        else KILLER.replace(
+            "build._exchange = dying(build._exchange)", "build._exchange = lambda a, b: False"
+        )
+    )
     step = 1
     while True:
         staged = _staged(tmp_path / f"staged-{step}", "new")
-        done = subprocess.run([sys.executable, "-c", script, str(staged), str(out), "x", str(step)],
-                              capture_output=True, text=True, check=False)
-        if not exchange and not out.exists():  # between the two renames: the old site waits beside it
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(staged), str(out), "x", str(step)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if (
+            not exchange and not out.exists()
+        ):  # between the two renames: the old site waits beside it
             assert [snapshot(p) for p in out.parent.glob(".site.old-*")] == [old]
         else:
             assert snapshot(out) in (old, new), f"step {step}: live site is neither old nor new"
@@ -123,8 +145,10 @@ def test_a_broken_entry_only_costs_itself(kb: Path, cli) -> None:  # type: ignor
     write_raw(kb, "conditions/chlamydia.yaml", "id: chlamydia\ntitle: [unclosed\n")
     check = cli("check", "--today", "2026-06-01")
     assert "kb/referrals/hiv-pep.yaml:" in check.output and "[related-unreadable]" in check.output
-    assert "warning: 'related' names 'chlamydia', whose file kb/conditions/chlamydia.yaml cannot be read" \
+    assert (
+        "warning: 'related' names 'chlamydia', whose file kb/conditions/chlamydia.yaml cannot be read"
         in check.output
+    )
     result = cli("build", "--out", "site", "--today", "2026-06-01")
     assert result.exit_code == 0, result.output
     assert "warning: kb/referrals/hiv-pep.yaml:" in result.output
@@ -140,9 +164,13 @@ def test_a_build_killed_during_the_site_engine_leaves_the_live_site(kb: Path, cl
     before = snapshot(Path("site"))
     write_entry(kb, signed("two"))
     env = {**os.environ, "KBTOOL_KB": str(kb)}
-    script = ("import os, sys; from kbtool.publish import mkdocs_build as m; "
-              "m.fix_query_segmentation = lambda site: os._exit(137); "
-              "from kbtool.cli import main; main(['build', '--out', 'site', '--today', '2026-06-01'])")
-    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False)
+    script = (
+        "import os, sys; from kbtool.publish import mkdocs_build as m; "
+        "m.fix_query_segmentation = lambda site: os._exit(137); "
+        "from kbtool.cli import main; main(['build', '--out', 'site', '--today', '2026-06-01'])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 137
     assert snapshot(Path("site")) == before

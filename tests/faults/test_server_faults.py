@@ -46,7 +46,9 @@ def _get(port: int) -> int:
 
 
 @pytest.mark.parametrize("half_open", [False, True], ids=["idle", "half-open-request"])
-def test_many_held_connections_from_one_client_do_not_block_new_requests(server: int, half_open: bool) -> None:
+def test_many_held_connections_from_one_client_do_not_block_new_requests(
+    server: int, half_open: bool
+) -> None:
     held = []
     try:
         for _ in range(CONNECTION_LIMIT + 10):
@@ -83,8 +85,13 @@ def test_serve_accepts_a_bracketed_ipv6_address(kb: Path) -> None:
 
     write_entry(kb, entry_data("one"))
     env = {**os.environ, "KBTOOL_KB": str(kb)}
-    process = subprocess.Popen([sys.executable, "-m", "kbtool", "serve", "--host", "[::1]", "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kbtool", "serve", "--host", "[::1]", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         assert process.stdout is not None
         line = process.stdout.readline()

@@ -39,29 +39,35 @@ def categories(text: str, lang: str) -> set[str]:
 # --------------------------------------------------------------------------- context
 
 
-@pytest.mark.parametrize(("text", "lang"), [
-    ("没有任何一种避孕方法是百分之百有效的。", "zh"),
-    (f"如果出现剧烈腹痛{COMMA}请立即拨打120。", "zh"),
-    (f"这种手术的风险较低{COMMA}但仍可能出现出血或感染。", "zh"),
-    ("No contraceptive method is 100% effective.", "en"),
-    ("If you have sudden chest pain, call 999 immediately.", "en"),
-    ("There is no cure for asthma, but treatment helps most people.", "en"),
-    ("We base this advice on the best available evidence.", "en"),
-    ("Feel free to ask questions at any time.", "en"),
-    (f"这个病能彻底治好吗{QUESTION}", "zh"),
-    ("Is this treatment guaranteed to work?", "en"),
-])
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("没有任何一种避孕方法是百分之百有效的。", "zh"),
+        (f"如果出现剧烈腹痛{COMMA}请立即拨打120。", "zh"),
+        (f"这种手术的风险较低{COMMA}但仍可能出现出血或感染。", "zh"),
+        ("No contraceptive method is 100% effective.", "en"),
+        ("If you have sudden chest pain, call 999 immediately.", "en"),
+        ("There is no cure for asthma, but treatment helps most people.", "en"),
+        ("We base this advice on the best available evidence.", "en"),
+        ("Feel free to ask questions at any time.", "en"),
+        (f"这个病能彻底治好吗{QUESTION}", "zh"),
+        ("Is this treatment guaranteed to work?", "en"),
+    ],
+)
 def test_accurate_sentences_pass(text: str, lang: str) -> None:
     assert categories(text, lang) == set()
 
 
-@pytest.mark.parametrize(("text", "lang", "category"), [
-    ("这种方法百分之百有效。", "zh", "guarantee"),
-    (f"再不治疗就会不孕{COMMA}赶紧来我院。", "zh", "fear"),
-    ("这种手术绝对安全，无痛无副作用。", "zh", "no-risk"),
-    ("This method is 100% effective.", "en", "guarantee"),
-    ("Don't wait until it's too late.", "en", "fear"),
-])
+@pytest.mark.parametrize(
+    ("text", "lang", "category"),
+    [
+        ("这种方法百分之百有效。", "zh", "guarantee"),
+        (f"再不治疗就会不孕{COMMA}赶紧来我院。", "zh", "fear"),
+        ("这种手术绝对安全，无痛无副作用。", "zh", "no-risk"),
+        ("This method is 100% effective.", "en", "guarantee"),
+        ("Don't wait until it's too late.", "en", "fear"),
+    ],
+)
 def test_the_same_words_without_context_are_flagged(text: str, lang: str, category: str) -> None:
     assert category in categories(text, lang)
 
@@ -76,7 +82,9 @@ def test_negation_must_be_close_and_in_the_same_clause() -> None:
 def test_emergency_advice_is_not_fear_marketing() -> None:
     assert "fear" not in categories(f"出现大出血时{COMMA}请立即去最近的急诊。", "zh")
     assert "fear" in categories(f"名额紧张{COMMA}赶紧来院检查。", "zh")
-    assert "fear" not in categories("If someone has stroke symptoms, every minute counts: call 999.", "en")
+    assert "fear" not in categories(
+        "If someone has stroke symptoms, every minute counts: call 999.", "en"
+    )
 
 
 def test_hedged_statements_pass() -> None:
@@ -103,7 +111,7 @@ def test_findings_quote_the_phrase_and_point_into_the_text() -> None:
     assert len(findings) == 1
     finding = findings[0]
     assert isinstance(finding, TextFinding)
-    assert text[finding.start:finding.end] == finding.phrase
+    assert text[finding.start : finding.end] == finding.phrase
     assert finding.describe().startswith(f'"{finding.phrase}": ')
     assert finding.level == "error" and finding.category == "guarantee"
 
@@ -129,7 +137,9 @@ def test_markdown_syntax_causes_no_findings() -> None:
 
 
 def test_markdown_booking_links_are_contact_lures() -> None:
-    assert "contact-link" in codes("See [our booking page](https://clinic.example.com/booking).", "en")
+    assert "contact-link" in codes(
+        "See [our booking page](https://clinic.example.com/booking).", "en"
+    )
     assert "contact-link" in codes("[立即预约](https://example-hospital.cn/page)", "zh")
     assert "contact-link" not in codes("[NHS advice](https://www.nhs.uk/conditions/acne/)", "en")
 
@@ -138,7 +148,9 @@ def test_sentences_do_not_break_inside_wrapped_lines_or_abbreviations() -> None:
     text = "No treatment for this\nis completely safe, e.g. surgery. Second one."
     spans = split_sentences(text).spans
     assert [text[a:b] for a, b in spans] == [
-        "No treatment for this\nis completely safe, e.g. surgery.", "Second one."]
+        "No treatment for this\nis completely safe, e.g. surgery.",
+        "Second one.",
+    ]
     assert categories(text, "en") == set()  # the negation on the previous line still counts
 
 
@@ -164,9 +176,11 @@ def test_long_sentences_are_warned() -> None:
 
 
 def test_smog_grade_over_the_limit_is_warned() -> None:
-    hard = ("Intermittent pharmacological immunosuppression necessitates comprehensive "
-            "haematological monitoring. Anticoagulation considerations predominate. "
-            "Contraindications necessitate individualised evaluation.")
+    hard = (
+        "Intermittent pharmacological immunosuppression necessitates comprehensive "
+        "haematological monitoring. Anticoagulation considerations predominate. "
+        "Contraindications necessitate individualised evaluation."
+    )
     easy = "Wash your hands. Rest at home. Drink water. See a doctor if it gets worse."
     assert "plain-smog" in codes(hard, "en")
     assert "plain-smog" not in codes(easy, "en")
@@ -177,28 +191,39 @@ def test_smog_grade_over_the_limit_is_warned() -> None:
 
 def test_unexplained_terms_in_summaries_are_warned() -> None:
     assert "plain-unexplained-term" in codes("确诊异位妊娠后需要尽快治疗。", "zh", field="summary")
-    assert "plain-unexplained-term" not in codes("确诊异位妊娠（宫外孕）后需要尽快治疗。", "zh",
-                                                 field="summary")
+    assert "plain-unexplained-term" not in codes(
+        "确诊异位妊娠（宫外孕）后需要尽快治疗。", "zh", field="summary"
+    )
     assert "plain-unexplained-term" not in codes("结膜炎是眼白表面的炎症。", "zh", field="summary")
     assert "plain-unexplained-term" not in codes("确诊异位妊娠后需要尽快治疗。", "zh", field="body")
-    assert "plain-unexplained-term" in codes("Antibiotic prophylaxis is advised.", "en", field="summary")
+    assert "plain-unexplained-term" in codes(
+        "Antibiotic prophylaxis is advised.", "en", field="summary"
+    )
     assert "plain-unexplained-term" not in codes(
-        "Antibiotic prophylaxis (medicine to prevent infection) is advised.", "en", field="summary")
+        "Antibiotic prophylaxis (medicine to prevent infection) is advised.", "en", field="summary"
+    )
 
 
 def test_wording_config_from_mapping() -> None:
-    config = WordingConfig.from_mapping({
-        "max_sentence_chars_zh": 80, "smog_limit": 12, "terms": {"宫腔镜": ["用细镜子看子宫"],
-                                                                  "prophylaxis": None},
-        "disabled": ["plain-smog"], "unknown": 1, "max_sentence_words_en": "many",
-    })
+    config = WordingConfig.from_mapping(
+        {
+            "max_sentence_chars_zh": 80,
+            "smog_limit": 12,
+            "terms": {"宫腔镜": ["用细镜子看子宫"], "prophylaxis": None},
+            "disabled": ["plain-smog"],
+            "unknown": 1,
+            "max_sentence_words_en": "many",
+        }
+    )
     assert config.max_sentence_chars_zh == 80 and config.smog_limit == 12.0
     assert config.max_sentence_words_en == WordingConfig().max_sentence_words_en
     assert "宫腔镜" in config.terms and "prophylaxis" not in config.terms
     assert "异位妊娠" in config.terms
     assert config.disabled == ("plain-smog",)
     assert WordingConfig.from_mapping(None) == WordingConfig()
-    assert WordingConfig.from_mapping({"replace_terms": True, "terms": {"x": "y"}}).terms == {"x": ("y",)}
+    assert WordingConfig.from_mapping({"replace_terms": True, "terms": {"x": "y"}}).terms == {
+        "x": ("y",)
+    }
 
 
 def test_disabled_rules_are_skipped() -> None:
@@ -216,7 +241,9 @@ def write(path: Path, text: str) -> Path:
 
 
 def test_a_kb_rules_folder_adds_and_overrides_rules(tmp_path: Path) -> None:
-    write(tmp_path / "rules" / "kb-miracle.yaml", """\
+    write(
+        tmp_path / "rules" / "kb-miracle.yaml",
+        """\
         id: kb-miracle
         category: guarantee
         level: warning
@@ -226,19 +253,26 @@ def test_a_kb_rules_folder_adds_and_overrides_rules(tmp_path: Path) -> None:
           before: ['@negation']
         message: calls a medicine a miracle; describe what it does instead.
         examples: {flag: [这是神药。], pass: [世上没有神药。]}
-        """)
-    write(tmp_path / "rules" / "zh-guarantee-cure.yaml", """\
+        """,
+    )
+    write(
+        tmp_path / "rules" / "zh-guarantee-cure.yaml",
+        """\
         id: zh-guarantee-cure
         category: guarantee
         level: suggestion
         languages: [zh]
         patterns: ['包好']
         message: a local version of the rule; say what usually happens instead.
-        """)
-    write(tmp_path / "rules" / "_contexts.yaml", """\
+        """,
+    )
+    write(
+        tmp_path / "rules" / "_contexts.yaml",
+        """\
         negation:
           zh: ['世上没有$']
-        """)
+        """,
+    )
     rules, problems = load_rules([tmp_path / "rules"])
     assert problems == []
     by_id = {r.id: r for r in rules}
@@ -250,21 +284,45 @@ def test_a_kb_rules_folder_adds_and_overrides_rules(tmp_path: Path) -> None:
     assert "zh-guarantee-cure" not in {f.rule_id for f in lint_text("保证治愈", "zh", rules)}
 
 
-@pytest.mark.parametrize(("content", "line", "words"), [
-    ("id: bad\ncategory: fear\nlevel: error\nlanguages: [en]\npatterns: ['(unclosed']\nmessage: x\n",
-     5, "not a valid regular expression"),
-    ("id: bad\ncategory: fear\nlevel: loud\nlanguages: [en]\npatterns: [x]\nmessage: x\n", 3, "'level'"),
-    ("id: bad\ncategory: fear\nlevel: error\nlanguages: [en]\npatterns: [x]\n", 1, "'message'"),
-    ("id: bad\ncategory: fear\nlevel: error\nlanguages: [en]\npatterns: [x]\nmessage: x\nunles: {}\n",
-     7, "unknown key 'unles'"),
-    (("id: bad\ncategory: fear\nlevel: error\nlanguages: [en]\npatterns: [x]\nmessage: x\n"
-      "unless:\n  before: ['@nope']\n"), 8, "unknown context set '@nope'"),
-    ("id: bad\ncategory: fear\nlevel: error\nlanguages: [fr]\npatterns: [x]\nmessage: x\n", 4, "'fr'"),
-    ("id: bad\n  category: : fear\n", 2, "YAML syntax error"),
-    ("- just\n- a list\n", 1, "must be a set of"),
-])
+@pytest.mark.parametrize(
+    ("content", "line", "words"),
+    [
+        (
+            "id: bad\ncategory: fear\nlevel: error\nlanguages: [en]\npatterns: ['(unclosed']\nmessage: x\n",
+            5,
+            "not a valid regular expression",
+        ),
+        (
+            "id: bad\ncategory: fear\nlevel: loud\nlanguages: [en]\npatterns: [x]\nmessage: x\n",
+            3,
+            "'level'",
+        ),
+        ("id: bad\ncategory: fear\nlevel: error\nlanguages: [en]\npatterns: [x]\n", 1, "'message'"),
+        (
+            "id: bad\ncategory: fear\nlevel: error\nlanguages: [en]\npatterns: [x]\nmessage: x\nunles: {}\n",
+            7,
+            "unknown key 'unles'",
+        ),
+        (
+            (
+                "id: bad\ncategory: fear\nlevel: error\nlanguages: [en]\npatterns: [x]\nmessage: x\n"
+                "unless:\n  before: ['@nope']\n"
+            ),
+            8,
+            "unknown context set '@nope'",
+        ),
+        (
+            "id: bad\ncategory: fear\nlevel: error\nlanguages: [fr]\npatterns: [x]\nmessage: x\n",
+            4,
+            "'fr'",
+        ),
+        ("id: bad\n  category: : fear\n", 2, "YAML syntax error"),
+        ("- just\n- a list\n", 1, "must be a set of"),
+    ],
+)
 def test_a_broken_rule_file_is_a_problem_not_an_exception(
-        tmp_path: Path, content: str, line: int, words: str) -> None:
+    tmp_path: Path, content: str, line: int, words: str
+) -> None:
     path = tmp_path / "rules" / "bad.yaml"
     path.parent.mkdir()
     path.write_text(content, encoding="utf-8")
@@ -329,17 +387,19 @@ def test_lint_entry_points_at_lines_inside_the_body_block(tmp_path: Path) -> Non
     entry = make_entry(tmp_path, ENTRY)
     problems = lint_entry(entry, RULES)
     where = {(p.code, p.line, p.column) for p in problems}
-    assert ("zh-cure-rate", 8, 5) in where                # second line of the folded summary
-    assert ("zh-superlative-experts", 14, 9) in where     # fifth line of the `body: |` block
+    assert ("zh-cure-rate", 8, 5) in where  # second line of the folded summary
+    assert ("zh-superlative-experts", 14, 9) in where  # fifth line of the `body: |` block
     assert ("zh-guarantee-cure", 14, 17) in where
-    assert ("zh-fear-certain-harm", 18, 21) in where      # red_flags[0].action
+    assert ("zh-fear-certain-harm", 18, 21) in where  # red_flags[0].action
     for problem in problems:
         assert problem.file == "kb/conditions/pelvic-pain.yaml"
         assert problem.entry == "pelvic-pain"
     guarantee = next(p for p in problems if p.code == "zh-guarantee-cure")
     assert guarantee.severity == "error"
     assert guarantee.message.startswith('"保证治愈": promises a cure')
-    assert len({p.line for p in problems if p.code == "zh-guarantee-cure"}) == 1  # not aliases/staff notes
+    assert (
+        len({p.line for p in problems if p.code == "zh-guarantee-cure"}) == 1
+    )  # not aliases/staff notes
 
 
 def test_wording_exceptions_suppress_with_a_reason(tmp_path: Path) -> None:
@@ -356,11 +416,11 @@ def test_wording_exceptions_suppress_with_a_reason(tmp_path: Path) -> None:
     entry = make_entry(tmp_path, text)
     problems = lint_entry(entry, RULES)
     found = {p.code for p in problems}
-    assert "zh-cure-rate" not in found                      # suppressed with a reason
-    assert "zh-superlative-experts" in found                # no reason: not suppressed...
+    assert "zh-cure-rate" not in found  # suppressed with a reason
+    assert "zh-superlative-experts" in found  # no reason: not suppressed...
     reason = next(p for p in problems if p.code == "wording-exception-reason")
     assert reason.severity == "error" and "zh-superlative-experts" in reason.message
-    assert reason.line == 23                                # ...and reported where the item is
+    assert reason.line == 23  # ...and reported where the item is
     unknown = next(p for p in problems if p.code == "wording-exception-unknown")
     assert unknown.severity == "warning" and unknown.line == 24
     assert entry_exceptions(entry) == [
@@ -383,12 +443,20 @@ def test_entries_without_exceptions_or_with_odd_fields(tmp_path: Path) -> None:
 def test_english_entry_and_config(tmp_path: Path) -> None:
     path = tmp_path / "kb" / "faq" / "book.yaml"
     path.parent.mkdir(parents=True)
-    path.write_text(yaml.safe_dump({
-        "id": "book", "type": "faq", "lang": "en", "title": "Booking",
-        "question": "Can you guarantee a cure?",
-        "summary": "We treat conjunctivitis.",
-        "body": "Call us now on 0800 123 4567.\n",
-    }), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "id": "book",
+                "type": "faq",
+                "lang": "en",
+                "title": "Booking",
+                "question": "Can you guarantee a cure?",
+                "summary": "We treat conjunctivitis.",
+                "body": "Call us now on 0800 123 4567.\n",
+            }
+        ),
+        encoding="utf-8",
+    )
     entry, _ = load_entry(path)
     assert entry is not None
     codes_found = {p.code for p in lint_entry(entry, RULES)}
@@ -410,38 +478,71 @@ def _reference(text: str, lang: str) -> list[tuple[str, int, int]]:
         if not rule.applies(lang, "body"):
             continue
         last = -1
-        for start, end in sorted(set(rule.find(text, masked, sentences, lang)),
-                                 key=lambda span: (span[0], -span[1])):
+        for start, end in sorted(
+            set(rule.find(text, masked, sentences, lang)), key=lambda span: (span[0], -span[1])
+        ):
             if start >= last:
                 found.append((rule, start, end))
                 last = end
     specific = [(r, s, e) for r, s, e in found if not r.generic]
-    kept = specific + [(r, s, e) for r, s, e in found if r.generic and not any(
-        k.category == r.category and ks < e and s < ke for k, ks, ke in specific)]
+    kept = specific + [
+        (r, s, e)
+        for r, s, e in found
+        if r.generic
+        and not any(k.category == r.category and ks < e and s < ke for k, ks, ke in specific)
+    ]
     return sorted((r.id, s, e) for r, s, e in kept)
 
 
 EXAMPLES = [t for r in RULES for t in (*r.flag_examples, *r.pass_examples)]
-FILLERS = ["", " ", "\n", "\n\n", "## ", "- ", "，", ", ", "。", ". ", "我院", "our ", "not ",
-           "如果", "120", "**", "[x](https://a.example/book) "]
+FILLERS = [
+    "",
+    " ",
+    "\n",
+    "\n\n",
+    "## ",
+    "- ",
+    "，",
+    ", ",
+    "。",
+    ". ",
+    "我院",
+    "our ",
+    "not ",
+    "如果",
+    "120",
+    "**",
+    "[x](https://a.example/book) ",
+]
 
 
-@settings(max_examples=150, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(FILLERS), st.sampled_from(EXAMPLES)), min_size=1, max_size=4),
-       st.sampled_from(["zh", "en"]))
+@settings(
+    max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(FILLERS), st.sampled_from(EXAMPLES)), min_size=1, max_size=4
+    ),
+    st.sampled_from(["zh", "en"]),
+)
 def test_prefilter_never_changes_findings(parts: list[tuple[str, str]], lang: str) -> None:
     text = "".join(filler + example for filler, example in parts)
-    got = sorted((f.rule_id, f.start, f.end) for f in lint_text(text, lang, RULES)
-                 if f.category != "plain" and not f.rule_id.startswith("model-"))
+    got = sorted(
+        (f.rule_id, f.start, f.end)
+        for f in lint_text(text, lang, RULES)
+        if f.category != "plain" and not f.rule_id.startswith("model-")
+    )
     assert got == _reference(text, lang)
 
 
-@pytest.mark.parametrize(("pattern", "must_contain"), [
-    (r"\b(?:best|most\s+advanced|top)\b\s+x", "best"),
-    (r"(?:保证|包)(?:您)?治愈", "治愈"),
-    (r"[\u4e00-\u9fff]{2,8}(?:路|街)\d+号", "号"),
-])
+@pytest.mark.parametrize(
+    ("pattern", "must_contain"),
+    [
+        (r"\b(?:best|most\s+advanced|top)\b\s+x", "best"),
+        (r"(?:保证|包)(?:您)?治愈", "治愈"),
+        (r"[\u4e00-\u9fff]{2,8}(?:路|街)\d+号", "号"),
+    ],
+)
 def test_required_literals_are_really_required(pattern: str, must_contain: str) -> None:
     literals = required_literals(pattern)
     assert literals is not None

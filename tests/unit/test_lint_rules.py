@@ -12,8 +12,16 @@ from kbtool.lint.examples import example_failures
 from kbtool.lint.text import has_cjk
 
 RULES, PROBLEMS = load_rules()
-CATEGORIES = ("guarantee", "cure-rate", "superlative", "fear", "no-risk", "price-lure",
-              "testimonial", "contact-lure")
+CATEGORIES = (
+    "guarantee",
+    "cure-rate",
+    "superlative",
+    "fear",
+    "no-risk",
+    "price-lure",
+    "testimonial",
+    "contact-lure",
+)
 
 
 def _examples() -> Iterator[object]:
@@ -60,7 +68,10 @@ def test_rule_file_is_named_after_its_id(rule: Rule) -> None:
 def test_every_category_is_covered_in_both_languages() -> None:
     for category in CATEGORIES:
         for lang in ("zh", "en"):
-            assert any(r.category == category and lang in r.languages for r in RULES), (category, lang)
+            assert any(r.category == category and lang in r.languages for r in RULES), (
+                category,
+                lang,
+            )
 
 
 def test_rule_ids_are_unique() -> None:
@@ -87,7 +98,11 @@ def test_labelled_set_meets_the_precision_and_recall_goal() -> None:
     tp = fp = fn = 0
     for item in items:
         want = set(item["categories"])
-        got = {f.category for f in lint_text(item["text"], item["lang"], RULES) if f.category != "plain"}
+        got = {
+            f.category
+            for f in lint_text(item["text"], item["lang"], RULES)
+            if f.category != "plain"
+        }
         tp += len(want & got)
         fp += len(got - want)
         fn += len(want - got)
@@ -98,11 +113,14 @@ def test_labelled_set_meets_the_precision_and_recall_goal() -> None:
 def test_every_finding_cites_the_rule_of_law_behind_it() -> None:
     """A clinician should see why a wording misleads, with the law or code that forbids it."""
     from kbtool.lint.load import load_categories
+
     rules, problems = load_rules()
     assert problems == []
     categories = load_categories()
     for rule in rules:
-        assert rule.category in categories, f"{rule.id}: category {rule.category} not in _categories.yaml"
+        assert rule.category in categories, (
+            f"{rule.id}: category {rule.category} not in _categories.yaml"
+        )
         if "zh" in rule.languages:
             assert "《" in rule.message, f"{rule.id} cites no Chinese law"
         if "en" in rule.languages:

@@ -59,8 +59,17 @@ def test_json_output_shape() -> None:
     assert set(data) == {"ok", "lang", "findings", "rule_problems"}
     assert data["ok"] is False and data["lang"] == "en" and data["rule_problems"] == []
     finding = next(f for f in data["findings"] if f["code"] == "en-cure-rate")
-    assert set(finding) == {"line", "column", "severity", "code", "category", "phrase", "start",
-                            "end", "message"}
+    assert set(finding) == {
+        "line",
+        "column",
+        "severity",
+        "code",
+        "category",
+        "phrase",
+        "start",
+        "end",
+        "message",
+    }
     assert finding["code"] == "en-cure-rate" and finding["category"] == "cure-rate"
     assert finding["phrase"] == "97% success rate"
     assert (finding["line"], finding["column"]) == (1, 18)
@@ -69,18 +78,24 @@ def test_json_output_shape() -> None:
 
 def test_field_option_enables_the_summary_term_check() -> None:
     assert "[plain-unexplained-term]" not in run("确诊异位妊娠后需要尽快治疗。").stdout
-    assert "[plain-unexplained-term]" in run("确诊异位妊娠后需要尽快治疗。", "--field", "summary").stdout
+    assert (
+        "[plain-unexplained-term]"
+        in run("确诊异位妊娠后需要尽快治疗。", "--field", "summary").stdout
+    )
 
 
 def test_extra_rules_folder(tmp_path: Path) -> None:
-    (tmp_path / "kb-miracle.yaml").write_text(textwrap.dedent("""\
+    (tmp_path / "kb-miracle.yaml").write_text(
+        textwrap.dedent("""\
         id: kb-miracle
         category: guarantee
         level: error
         languages: [en]
         patterns: ['wonder pill']
         message: calls a medicine a wonder; say what it does instead.
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     result = run("A wonder pill for sleep.", "--rules", str(tmp_path))
     assert result.exit_code == 1 and "[kb-miracle]" in result.stdout
 
@@ -92,11 +107,14 @@ def test_broken_rules_folder_is_reported_and_fails(tmp_path: Path) -> None:
     assert "bad.yaml" in result.stderr and "[rule-file]" in result.stderr
 
 
-@pytest.mark.parametrize("args", [
-    ["text", "--lang", "fr"],
-    ["text", "--rules", "/no/such/folder"],
-    [],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["text", "--lang", "fr"],
+        ["text", "--rules", "/no/such/folder"],
+        [],
+    ],
+)
 def test_usage_errors_exit_2(args: list[str]) -> None:
     assert run(*args).exit_code == 2
 

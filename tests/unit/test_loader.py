@@ -59,26 +59,48 @@ def test_dates_stay_text(tmp_path: Path) -> None:
     assert entry is not None and entry.review["reviewed_on"] == "2026-03-01"
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(content=st.one_of(st.binary(max_size=300), st.text(max_size=300)))
 def test_no_input_makes_check_raise(tmp_path: Path, content: bytes | str) -> None:
     kb = tmp_path / "kb"
     (kb / "faq").mkdir(parents=True, exist_ok=True)
     target = kb / "faq" / "fuzz.yaml"
-    target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass"))
+    target.write_bytes(
+        content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass")
+    )
     result = check_kb(kb, dt.date(2026, 11, 22))
     assert result.files == 1
 
 
-YAML_FRAGMENTS = st.sampled_from([
-    "id: fuzz\n", "type: faq\n", "lang: zh\n", "title: 标题\n", "question: 问?\n", "summary: 答。\n",
-    "body: |\n  ## 说明\n  <b>x</b>\n", "related: [a, fuzz]\n", "red_flags:\n  - when: x\n    urgency: soon\n",
-    "review:\n  reviewed_on: 2026-13-01\n", "review: {next_review: 1}\n", "tags: 3\n", "sources:\n  - url: ftp://x\n",
-    "aliases: [1, null]\n", "x-local: {a: [1]}\n", "body: [1, 2]\n", "? [a]\n: b\n", "title: &a x\nsummary: *a\n",
-])
+YAML_FRAGMENTS = st.sampled_from(
+    [
+        "id: fuzz\n",
+        "type: faq\n",
+        "lang: zh\n",
+        "title: 标题\n",
+        "question: 问?\n",
+        "summary: 答。\n",
+        "body: |\n  ## 说明\n  <b>x</b>\n",
+        "related: [a, fuzz]\n",
+        "red_flags:\n  - when: x\n    urgency: soon\n",
+        "review:\n  reviewed_on: 2026-13-01\n",
+        "review: {next_review: 1}\n",
+        "tags: 3\n",
+        "sources:\n  - url: ftp://x\n",
+        "aliases: [1, null]\n",
+        "x-local: {a: [1]}\n",
+        "body: [1, 2]\n",
+        "? [a]\n: b\n",
+        "title: &a x\nsummary: *a\n",
+    ]
+)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(parts=st.lists(YAML_FRAGMENTS, max_size=8))
 def test_no_entry_shape_makes_check_raise(tmp_path: Path, parts: list[str]) -> None:
     kb = tmp_path / "kb"

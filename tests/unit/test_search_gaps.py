@@ -11,19 +11,24 @@ import pytest
 from kbtool.search.gaps import loggable, mask_numbers, read_gaps, record_gap, summarize
 
 
-@pytest.mark.parametrize("typed, logged", [
-    ("13812345678 宫外孕", "*********** 宫外孕"),
-    ("电话138-1234-5678问医保", "电话***-****-****问医保"),
-    ("+86 138 1234 5678", "+** *** **** ****"),
-    ("身份证11010519491231002X能挂号吗", "身份证******************能挂号吗"),
-    ("座机 8765 4321", "座机 **** ****"),
-    ("１３８１２３４５６７８", "***********"),
-])
+@pytest.mark.parametrize(
+    "typed, logged",
+    [
+        ("13812345678 宫外孕", "*********** 宫外孕"),
+        ("电话138-1234-5678问医保", "电话***-****-****问医保"),
+        ("+86 138 1234 5678", "+** *** **** ****"),
+        ("身份证11010519491231002X能挂号吗", "身份证******************能挂号吗"),
+        ("座机 8765 4321", "座机 **** ****"),
+        ("１３８１２３４５６７８", "***********"),
+    ],
+)
 def test_phone_and_id_numbers_are_masked(typed: str, logged: str) -> None:
     assert loggable(typed) == logged
 
 
-@pytest.mark.parametrize("text", ["发烧 38.5 度", "拨打 120", "怀孕 6 周", "72 小时内", "HPV 9价", "2026年"])
+@pytest.mark.parametrize(
+    "text", ["发烧 38.5 度", "拨打 120", "怀孕 6 周", "72 小时内", "HPV 9价", "2026年"]
+)
 def test_short_numbers_are_kept(text: str) -> None:
     assert mask_numbers(text) == text
 
@@ -43,16 +48,33 @@ def test_gaps_are_appended_with_time_and_masked_query_only(tmp_path: Path) -> No
 def test_summary_counts_by_query_most_frequent_first(tmp_path: Path) -> None:
     log = tmp_path / "gaps.jsonl"
     base = dt.datetime(2026, 11, 1, 8, 0)
-    for day, query in [(1, "狂犬疫苗"), (2, "Rabies  vaccine"), (3, "狂犬疫苗"), (5, "rabies vaccine"),
-                       (6, "狂犬疫苗"), (7, "纹身")]:
+    for day, query in [
+        (1, "狂犬疫苗"),
+        (2, "Rabies  vaccine"),
+        (3, "狂犬疫苗"),
+        (5, "rabies vaccine"),
+        (6, "狂犬疫苗"),
+        (7, "纹身"),
+    ]:
         record_gap(log, query, base + dt.timedelta(days=day))
     with log.open("a", encoding="utf-8") as handle:
-        handle.write("not json\n{\"time\": 1}\n")
+        handle.write('not json\n{"time": 1}\n')
     summary = summarize(read_gaps(log))
-    assert [(s.query, s.count) for s in summary] == [("狂犬疫苗", 3), ("rabies vaccine", 2), ("纹身", 1)]
-    assert summary[0].first_seen == "2026-11-02T08:00:00" and summary[0].last_seen == "2026-11-07T08:00:00"
+    assert [(s.query, s.count) for s in summary] == [
+        ("狂犬疫苗", 3),
+        ("rabies vaccine", 2),
+        ("纹身", 1),
+    ]
+    assert (
+        summary[0].first_seen == "2026-11-02T08:00:00"
+        and summary[0].last_seen == "2026-11-07T08:00:00"
+    )
     recent = summarize(read_gaps(log), since=dt.date(2026, 11, 6))
-    assert [(s.query, s.count) for s in recent] == [("rabies vaccine", 1), ("狂犬疫苗", 1), ("纹身", 1)]
+    assert [(s.query, s.count) for s in recent] == [
+        ("rabies vaccine", 1),
+        ("狂犬疫苗", 1),
+        ("纹身", 1),
+    ]
 
 
 def test_missing_log_means_no_gaps(tmp_path: Path) -> None:

@@ -70,7 +70,8 @@ def test_only_the_changed_entry_is_reindexed(kb: Path, cache: Path) -> None:
     assert top(cache, "腰子结石")[0] == "kidney-stones"
     manifest = read_manifest(report.generation, kb)
     assert manifest.entries["conditions/kidney-stones.yaml"]["sha256"] == file_hash(
-        kb / "conditions" / "kidney-stones.yaml")
+        kb / "conditions" / "kidney-stones.yaml"
+    )
 
 
 def test_added_and_removed_entries(kb: Path, cache: Path) -> None:
@@ -86,8 +87,17 @@ def test_added_and_removed_entries(kb: Path, cache: Path) -> None:
 
 
 def test_a_new_dictionary_word_reindexes_the_entries_that_contain_it(kb: Path, cache: Path) -> None:
-    write_entry(kb, entry_data("red-eye-note", "faq", title="眼睛问题", question="眼睛红怎么办？",
-                               body="## 说明\n\n可能是结膜充血引起的。\n", **reviewed()))
+    write_entry(
+        kb,
+        entry_data(
+            "red-eye-note",
+            "faq",
+            title="眼睛问题",
+            question="眼睛红怎么办？",
+            body="## 说明\n\n可能是结膜充血引起的。\n",
+            **reviewed(),
+        ),
+    )
     ensure_index(kb, cache)
     data = dict(SMALL_KB[0], aliases=["红眼病", "红眼", "pink eye", "结膜充血"])
     write_entry(kb, data)
@@ -102,7 +112,9 @@ def test_rebuild_builds_everything_again(kb: Path, cache: Path) -> None:
     assert report.rebuilt and len(report.reindexed) == len(SMALL_KB)
 
 
-def test_another_kb_in_the_same_cache_is_indexed_from_scratch(kb: Path, cache: Path, tmp_path: Path) -> None:
+def test_another_kb_in_the_same_cache_is_indexed_from_scratch(
+    kb: Path, cache: Path, tmp_path: Path
+) -> None:
     ensure_index(kb, cache)
     other = tmp_path / "other"
     write_entry(other, entry_data("only-one", title="唯一条目", **reviewed()))
@@ -120,7 +132,9 @@ def test_unreadable_entries_are_skipped_and_reported(kb: Path, cache: Path) -> N
 
 
 def test_entries_with_other_errors_are_searchable_but_flagged(kb: Path, cache: Path) -> None:
-    write_entry(kb, entry_data("html-note", title="含有网页代码的条目", body="<b>粗体</b>\n", **reviewed()))
+    write_entry(
+        kb, entry_data("html-note", title="含有网页代码的条目", body="<b>粗体</b>\n", **reviewed())
+    )
     report = ensure_index(kb, cache)
     assert {p.entry for p in report.flagged} == {"html-note"}
     with Searcher(cache) as searcher:
@@ -128,8 +142,9 @@ def test_entries_with_other_errors_are_searchable_but_flagged(kb: Path, cache: P
     assert result.id == "html-note" and result.problems
 
 
-def test_a_failed_build_leaves_the_current_index_in_use(kb: Path, cache: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_build_leaves_the_current_index_in_use(
+    kb: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ensure_index(kb, cache)
     searcher = Searcher(cache)
     write_entry(kb, dict(SMALL_KB[-1], summary="新的说明：腰子结石。"))
@@ -155,13 +170,16 @@ def test_an_open_searcher_picks_up_a_swapped_index(kb: Path, cache: Path) -> Non
     ensure_index(kb, cache)
     with Searcher(cache) as searcher:
         assert searcher.search("耳朵发炎", today=TODAY).results == []
-        write_entry(kb, entry_data("otitis-media", title="中耳炎", aliases=["耳朵发炎"], **reviewed()))
+        write_entry(
+            kb, entry_data("otitis-media", title="中耳炎", aliases=["耳朵发炎"], **reviewed())
+        )
         ensure_index(kb, cache)
         assert searcher.search("耳朵发炎", today=TODAY).results[0].id == "otitis-media"
 
 
-def test_old_generations_are_removed_but_the_previous_one_is_kept(kb: Path, cache: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_old_generations_are_removed_but_the_previous_one_is_kept(
+    kb: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(store_module, "GRACE_SECONDS", 0.0)
     ensure_index(kb, cache)
     for number in range(4):
@@ -201,7 +219,8 @@ def test_searches_during_rebuilds_never_see_a_half_built_index(kb: Path, cache: 
 
     shared = Searcher(cache)
     threads = [threading.Thread(target=rebuild)] + [
-        threading.Thread(target=search, args=(value,)) for value in (shared, shared, None)]
+        threading.Thread(target=search, args=(value,)) for value in (shared, shared, None)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -7,13 +7,16 @@ import pytest
 from kbtool.search import pinyin
 
 
-@pytest.mark.parametrize("typed, syllables", [
-    ("gongwaiyun", ("gong", "wai", "yun")),
-    ("hongyanbing", ("hong", "yan", "bing")),
-    ("yibao", ("yi", "bao")),
-    ("xian", ("xian",)),
-    ("zhongerya", ("zhong", "er", "ya")),
-])
+@pytest.mark.parametrize(
+    "typed, syllables",
+    [
+        ("gongwaiyun", ("gong", "wai", "yun")),
+        ("hongyanbing", ("hong", "yan", "bing")),
+        ("yibao", ("yi", "bao")),
+        ("xian", ("xian",)),
+        ("zhongerya", ("zhong", "er", "ya")),
+    ],
+)
 def test_typed_pinyin_is_split_into_syllables(typed: str, syllables: tuple[str, ...]) -> None:
     assert pinyin.split_latin(typed) == syllables
 

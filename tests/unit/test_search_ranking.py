@@ -30,44 +30,53 @@ def ids(response: SearchResponse) -> list[str]:
     return [result.id for result in response.results]
 
 
-@pytest.mark.parametrize("kind, query, expected", [
-    ("title", "急性结膜炎", "acute-conjunctivitis"),
-    ("title", "宫外孕（异位妊娠）", "ectopic-pregnancy"),
-    ("lay term", "红眼病", "acute-conjunctivitis"),
-    ("lay term", "人流", "abortion-aftercare"),
-    ("symptom", "人流后一直出血", "abortion-aftercare"),
-    ("symptom", "早上眼屎多眼睛发红", "acute-conjunctivitis"),
-    ("question", "你们这能刷医保卡吗", "insurance-card"),
-    ("question", "打完人流多久可以同房", "abortion-aftercare"),
-    ("typo", "宫外运", "ectopic-pregnancy"),
-    ("typo", "红眼冰", "acute-conjunctivitis"),
-    ("pinyin", "gongwaiyun", "ectopic-pregnancy"),
-    ("pinyin", "hongyanbing", "acute-conjunctivitis"),
-    ("pinyin", "gong wai yun", "ectopic-pregnancy"),
-    ("pinyin initials", "gwy", "ectopic-pregnancy"),
-    ("english", "ectopic pregnancy", "ectopic-pregnancy-en"),
-    ("english", "pink eye", "acute-conjunctivitis"),
-    ("english typo", "ectopik pregnancy", "ectopic-pregnancy-en"),
-    ("mixed", "HPV 疫苗", "hpv-vaccine"),
-    ("mixed", "宫外yun", "ectopic-pregnancy"),
-])
-def test_each_kind_of_query_ranks_the_right_entry_first(searcher: Searcher, kind: str, query: str,
-                                                        expected: str) -> None:
+@pytest.mark.parametrize(
+    "kind, query, expected",
+    [
+        ("title", "急性结膜炎", "acute-conjunctivitis"),
+        ("title", "宫外孕（异位妊娠）", "ectopic-pregnancy"),
+        ("lay term", "红眼病", "acute-conjunctivitis"),
+        ("lay term", "人流", "abortion-aftercare"),
+        ("symptom", "人流后一直出血", "abortion-aftercare"),
+        ("symptom", "早上眼屎多眼睛发红", "acute-conjunctivitis"),
+        ("question", "你们这能刷医保卡吗", "insurance-card"),
+        ("question", "打完人流多久可以同房", "abortion-aftercare"),
+        ("typo", "宫外运", "ectopic-pregnancy"),
+        ("typo", "红眼冰", "acute-conjunctivitis"),
+        ("pinyin", "gongwaiyun", "ectopic-pregnancy"),
+        ("pinyin", "hongyanbing", "acute-conjunctivitis"),
+        ("pinyin", "gong wai yun", "ectopic-pregnancy"),
+        ("pinyin initials", "gwy", "ectopic-pregnancy"),
+        ("english", "ectopic pregnancy", "ectopic-pregnancy-en"),
+        ("english", "pink eye", "acute-conjunctivitis"),
+        ("english typo", "ectopik pregnancy", "ectopic-pregnancy-en"),
+        ("mixed", "HPV 疫苗", "hpv-vaccine"),
+        ("mixed", "宫外yun", "ectopic-pregnancy"),
+    ],
+)
+def test_each_kind_of_query_ranks_the_right_entry_first(
+    searcher: Searcher, kind: str, query: str, expected: str
+) -> None:
     response = find(searcher, query)
     assert ids(response)[:1] == [expected], (kind, query, ids(response))
 
 
-@pytest.mark.parametrize("query, corrected", [
-    ("宫外运", "宫外孕"),
-    ("gongwaiyun", "宫外孕"),
-    ("红眼冰", "红眼病"),
-    ("ectopik pregnancy", "ectopic pregnancy"),
-])
+@pytest.mark.parametrize(
+    "query, corrected",
+    [
+        ("宫外运", "宫外孕"),
+        ("gongwaiyun", "宫外孕"),
+        ("红眼冰", "红眼病"),
+        ("ectopik pregnancy", "ectopic pregnancy"),
+    ],
+)
 def test_a_correction_is_reported(searcher: Searcher, query: str, corrected: str) -> None:
     assert find(searcher, query).corrected == corrected
 
 
-@pytest.mark.parametrize("query", ["红眼病", "宫外孕", "ectopic pregnancy", "人流后一直出血", "HPV 疫苗"])
+@pytest.mark.parametrize(
+    "query", ["红眼病", "宫外孕", "ectopic pregnancy", "人流后一直出血", "HPV 疫苗"]
+)
 def test_no_correction_when_the_words_were_found_as_typed(searcher: Searcher, query: str) -> None:
     assert find(searcher, query).corrected is None
 
@@ -98,7 +107,9 @@ def test_drafts_are_excluded_unless_asked_for(searcher: Searcher) -> None:
 
 
 def test_filters_by_type_lang_and_specialty(searcher: Searcher) -> None:
-    assert all(r.lang == "zh" for r in find(searcher, "宫外孕 pregnancy", lang="zh", limit=10).results)
+    assert all(
+        r.lang == "zh" for r in find(searcher, "宫外孕 pregnancy", lang="zh", limit=10).results
+    )
     assert ids(find(searcher, "ectopic pregnancy", lang="en"))[0] == "ectopic-pregnancy-en"
     assert all(r.type == "faq" for r in find(searcher, "疫苗 医保", type="faq").results)
     assert ids(find(searcher, "疫苗", specialty=" 妇科 ")) == ["hpv-vaccine"]
@@ -129,11 +140,13 @@ def test_english_words_are_stemmed(searcher: Searcher) -> None:
 
 
 def test_gap_detection(searcher: Searcher) -> None:
-    assert find(searcher, "狂犬疫苗打几针 宠物咬伤").is_gap     # most words found nowhere
-    assert find(searcher, "火星旅行").is_gap                  # nothing found
-    assert find(searcher, "盆浴").is_gap                      # only mentioned in passing in a body
+    assert find(searcher, "狂犬疫苗打几针 宠物咬伤").is_gap  # most words found nowhere
+    assert find(searcher, "火星旅行").is_gap  # nothing found
+    assert find(searcher, "盆浴").is_gap  # only mentioned in passing in a body
     assert not find(searcher, "红眼病").is_gap
-    assert not find(searcher, "孩子红眼病 39 度").is_gap        # numbers and single characters are details
+    assert not find(
+        searcher, "孩子红眼病 39 度"
+    ).is_gap  # numbers and single characters are details
     assert not find(searcher, "   ").is_gap
 
 
