@@ -13,23 +13,11 @@ import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from .fields import hints
 from .model import Entry, FieldPath, Problem
 
-FIELD_HINTS: dict[str, str] = {
-    "id": "add 'id:' with the file name without '.yaml', e.g. 'id: ectopic-pregnancy'",
-    "type": "add 'type:' with condition, aftercare, referral or faq (matching the folder)",
-    "lang": "add 'lang: zh' for Chinese or 'lang: en' for English",
-    "title": "add a page title in the words patients use",
-    "summary": "add a one-to-three sentence answer staff can read out on a call",
-    "body": "add the page text for patients (Markdown, usually written as 'body: |')",
-    "question": "FAQ entries need the question as a patient would ask it: add 'question:'",
-    "when": "each red flag needs 'when:' (the warning sign)",
-    "urgency": "each red flag needs 'urgency:' (emergency, urgent or routine)",
-    "action": "each red flag needs 'action:' (what the patient should do)",
-    "rule": "each wording exception needs 'rule:' (the rule id it allows)",
-    "reason": "each wording exception needs 'reason:' saying why the wording is accurate here",
-    "days": "the callback block needs 'days:', the days after the procedure when calls are due, e.g. [1, 7, 30]",
-}
+FIELD_HINTS: dict[str, str] = hints()
+"""What to write for a missing required field, from the field registry (`kbtool/fields.py`)."""
 
 TYPE_WORDS: dict[str, str] = {
     "string": "text",

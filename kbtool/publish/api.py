@@ -10,22 +10,15 @@ import datetime as dt
 import json
 from typing import Any
 
+from ..fields import FIELDS
 from .catalog import Catalog
 from .render import render_markdown
 from .select import Published
 
 API_VERSION = 1
-CONTENT_FIELDS = (
-    "title",
-    "question",
-    "summary",
-    "body",
-    "aliases",
-    "red_flags",
-    "specialty",
-    "tags",
-    "sources",
-)
+CONTENT_FIELDS = tuple(item.name for item in FIELDS if item.published and item.role == "content")
+"""Patient content copied as it is (from the field registry); identity, links and the sign-off
+are written by this module itself."""
 
 
 def _dump(data: Any) -> str:

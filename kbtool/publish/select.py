@@ -15,6 +15,7 @@ from typing import Any
 from ..check import CheckResult
 from ..config import KbConfig
 from ..consistency import entry_problems
+from ..fields import FIELDS, Field, published_parts
 from ..hints import approve_hint
 from ..history import HistoryError, Revision
 from ..model import Entry
@@ -25,12 +26,8 @@ from .urls import RESERVED_IDS
 RevisionLookup = Callable[[Entry], "Revision | None"]
 """Finds an entry's signed-off revision (`history.signed_off_revision`); may raise HistoryError."""
 
-REVIEW_FIELDS = ("reviewed_by", "reviewed_on", "next_review")
-UNPUBLISHED_FIELDS = ("review", "staff_notes", "wording_exceptions", "callback")
-"""Never copied to the site: internal notes, reviewer-only exceptions, the sign-off block itself,
-the follow-up call script."""
-UNPUBLISHED_FLAG_FIELDS = ("ask",)
-"""Never copied from a red flag: the question staff ask on a follow-up call."""
+SIGNOFF_SHOWN = published_parts("review")
+"""The parts of the sign-off a page shows: who reviewed it, when, and when it is next due."""
 
 
 @dataclass(frozen=True)
@@ -89,27 +86,39 @@ class Selection:
 
 
 def public_content(data: dict[str, Any]) -> dict[str, Any]:
-    """The patient-facing fields of an entry: no review block, staff notes, call script or
-    `x-` fields. Every page, search index and API file is made from this."""
-    content = {
-        key: value
-        for key, value in data.items()
-        if key not in UNPUBLISHED_FIELDS and not key.startswith("x-")
+    """The patient-facing fields of an entry, by allowlist: only fields the registry
+    (`kbtool/fields.py`) marks published, and inside red flags and sources only the published
+    parts. Staff notes, the call script, the sign-off block, `x-` fields and any field nobody
+    declared never get here. Every page, search index and API file is made from this."""
+    return {
+        item.name: _published_value(data[item.name], item)
+        for item in FIELDS
+        if item.published and item.name in data
     }
-    if isinstance(content.get("red_flags"), list):
-        content["red_flags"] = [
-            {k: v for k, v in flag.items() if k not in UNPUBLISHED_FLAG_FIELDS}
-            if isinstance(flag, dict)
-            else flag
-            for flag in content["red_flags"]
-        ]
-    return content
+
+
+def _published_value(value: Any, item: Field) -> Any:
+    if not item.parts:
+        return value
+    if isinstance(value, list):
+        return [_published_block(block, item) for block in value]
+    return _published_block(value, item)
+
+
+def _published_block(block: Any, item: Field) -> Any:
+    if not isinstance(block, dict):
+        return block
+    return {
+        key: value
+        for key, value in block.items()
+        if (part := item.part(key)) is not None and part.published
+    }
 
 
 def _review(data: dict[str, Any]) -> dict[str, Any]:
     review = data.get("review")
     review = review if isinstance(review, dict) else {}
-    return {key: review[key] for key in REVIEW_FIELDS if key in review}
+    return {key: review[key] for key in SIGNOFF_SHOWN if key in review}
 
 
 def select_entries(

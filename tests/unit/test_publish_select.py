@@ -62,7 +62,9 @@ def test_staff_notes_and_internal_fields_are_never_part_of_the_content(kb: Path)
     assert "staff_notes" not in item.content and "x-owner" not in item.content
     assert "wording_exceptions" not in item.content and "review" not in item.content
     assert item.review == SIGNED
-    assert public_content({"a": 1, "staff_notes": "x", "review": {}}) == {"a": 1}
+    assert public_content(
+        {"title": "t", "staff_notes": "x", "review": {}, "x-local": 1, "unheard-of": 2}
+    ) == {"title": "t"}
 
 
 def test_states_follow_the_review_dates(kb: Path) -> None:
