@@ -10,7 +10,9 @@ findings of those rules are dropped, and the review queue shows the exceptions
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+from ..fields import FIELDS, Field
 from ..model import Entry, FieldPath, Problem
 from .classifier import RULE_PREFIX
 from .config import WordingConfig
@@ -19,36 +21,42 @@ from .load import load_categories
 from .plain import PLAIN_RULE_IDS
 from .rule import Rule
 
-TOP_FIELDS = ("title", "question", "summary", "body")
-FLAG_FIELDS = ("when", "action", "ask")
-CALLBACK_FIELD = "summary"
-"""Callback reminders are read out on the phone like the summary, so the same rules apply."""
 EXCEPTIONS = "wording_exceptions"
 
 
 def text_fields(entry: Entry) -> list[tuple[FieldPath, str, str]]:
-    """(path, field name, text) of every patient-facing text in the entry, in file order."""
+    """(path, field name, text) of every text the field registry marks as wording-checked, in
+    registry order (a red flag's texts, a callback reminder's items), with the field name
+    whose rules apply (`Field.wording_as`)."""
     found: list[tuple[FieldPath, str, str]] = []
-    for name in TOP_FIELDS:
-        value = entry.data.get(name)
-        if isinstance(value, str) and value.strip():
-            found.append(((name,), name, value))
-    flags = entry.data.get("red_flags")
-    if isinstance(flags, list):
-        for index, flag in enumerate(flags):
-            if not isinstance(flag, dict):
-                continue
-            for name in FLAG_FIELDS:
-                value = flag.get(name)
-                if isinstance(value, str) and value.strip():
-                    found.append((("red_flags", index, name), "red_flags", value))
-    callback = entry.data.get("callback")
-    reminders = callback.get("remind") if isinstance(callback, dict) else None
-    if isinstance(reminders, list):
-        for index, value in enumerate(reminders):
-            if isinstance(value, str) and value.strip():
-                found.append((("callback", "remind", index), CALLBACK_FIELD, value))
+    for item in FIELDS:
+        found += _wording_texts(entry.data.get(item.name), (item.name,), item)
     return found
+
+
+def _wording_texts(value: Any, path: FieldPath, item: Field) -> list[tuple[FieldPath, str, str]]:
+    if item.parts:
+        blocks = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        found = []
+        for index, block in blocks:
+            if not isinstance(block, dict):
+                continue
+            for part in item.parts:
+                where = (*path, part.name) if index is None else (*path, index, part.name)
+                found += _wording_texts(block.get(part.name), where, part)
+        return found
+    if not item.wording:
+        return []
+    rules_of = item.wording_as or item.name
+    if isinstance(value, str):
+        return [(path, rules_of, value)] if value.strip() else []
+    if isinstance(value, list):
+        return [
+            ((*path, index), rules_of, text)
+            for index, text in enumerate(value)
+            if isinstance(text, str) and text.strip()
+        ]
+    return []
 
 
 def entry_exceptions(entry: Entry) -> list[tuple[str, str]]:

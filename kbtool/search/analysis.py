@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..fields import index_paths, texts_at
 from . import pinyin
 from .tokens import ZH_STOPWORDS, english_terms, han_bigrams, normalize, runs
 
@@ -147,27 +148,20 @@ class DocumentAnalyzer:
 
     def analyse(self, data: dict[str, Any]) -> Analysed:
         """Index-field text for one entry's data."""
-        flags = data.get("red_flags")
-        flag_text = ""
-        if isinstance(flags, list):
-            flag_text = "\n".join(
-                text_of({k: v for k, v in flag.items() if k != "urgency"})
-                if isinstance(flag, dict)
-                else text_of(flag)
-                for flag in flags
-            )
-        body = "\n".join(
-            text_of(data.get(name)) for name in ("body", "tags", "specialty", "staff_notes")
+        pieces = {
+            name: [text for path in paths for text in texts_at(data, path)]
+            for name, paths in index_paths("staff_index").items()
+        }
+        title, question, summary, flag_text, body = (
+            "\n".join(pieces.get(name, []))
+            for name in ("title", "question", "summary", "flags", "body")
         )
-        names = name_texts(data)
-        title = text_of(data.get("title"))
-        question = text_of(data.get("question"))
-        aliases = names[1:] if title.strip() else names
+        aliases = pieces.get("alias", [])
         fields = {
             "title": self.words(title),
             "alias": [term for alias in aliases for term in self.words(alias)],
             "question": self.words(question),
-            "summary": self.words(text_of(data.get("summary"))),
+            "summary": self.words(summary),
             "flags": self.words(flag_text),
             "body": self.words(body),
             "gram": [],
@@ -177,14 +171,10 @@ class DocumentAnalyzer:
             "spell": [],
         }
         sounds: list[tuple[str, str, int, bool]] = []
-        careful = normalize(
-            "\n".join([title, question, text_of(data.get("summary")), flag_text, body])
-        )
+        careful = normalize(f"{title}\n{question}\n{summary}\n{flag_text}\n{body}")
         for priority, name in [(3, title)] + [(2, alias) for alias in aliases] + [(1, question)]:
             self._name_sounds(name, priority, fields, sounds, careful)
-        everything = "\n".join(
-            [title, *aliases, question, text_of(data.get("summary")), flag_text, body]
-        )
+        everything = "\n".join([title, *aliases, question, summary, flag_text, body])
         fields["spell"] = sorted(
             {
                 run.text

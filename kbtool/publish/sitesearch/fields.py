@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
 
+from ...fields import index_paths, texts_at
 from ..select import Published
 
 FIELDS: tuple[str, ...] = ("title", "alias", "question", "summary", "meta", "flags", "body")
@@ -45,14 +45,6 @@ _LINK_TARGET = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKS = re.compile(r"[*_`#>|~]+|^\s*(?:[-+]|\d+[.)])\s", re.MULTILINE)
 
 
-def _text(value: object) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _texts(value: object) -> list[str]:
-    return [_text(item) for item in value if _text(item)] if isinstance(value, list) else []
-
-
 def plain_body(markdown: str) -> str:
     """Entry Markdown as the words a reader sees: link targets, raw tags and Markdown marks
     dropped (a quick textual pass; the words, not the layout, are what is searched)."""
@@ -62,24 +54,16 @@ def plain_body(markdown: str) -> str:
 
 
 def field_texts(item: Published) -> dict[str, list[str]]:
-    """Field -> the pieces of text an entry shows in it (each alias is its own piece)."""
-    content: dict[str, Any] = item.content
-    flags = [
-        piece
-        for flag in content.get("red_flags") or []
-        if isinstance(flag, dict)
-        for piece in (_text(flag.get("when")), _text(flag.get("action")))
-        if piece
-    ]
-    meta = _texts(content.get("tags")) + (
-        [_text(content.get("specialty"))] if _text(content.get("specialty")) else []
-    )
-    return {
-        "title": [item.title],
-        "alias": _texts(content.get("aliases")),
-        "question": [_text(content.get("question"))] if _text(content.get("question")) else [],
-        "summary": [_text(content.get("summary"))] if _text(content.get("summary")) else [],
-        "meta": meta,
-        "flags": flags,
-        "body": [plain_body(_text(content.get("body")))],
+    """Field -> the pieces of text an entry shows in it (each alias is its own piece), as the
+    field registry (`kbtool/fields.py`, `site_index`) assigns them; Markdown as plain words."""
+    paths = index_paths("site_index")
+    found = {
+        name: [
+            plain_body(text) if path == ("body",) else text.strip()
+            for path in paths.get(name, [])
+            for text in texts_at(item.content, path)
+        ]
+        for name in FIELDS
     }
+    found["title"] = [item.title]
+    return found
