@@ -38,6 +38,8 @@ DATA = [
         "wording_scripts.yaml",
         "wording_fresh.yaml",
         "wording_fresh2.yaml",
+        "wording_fresh3.yaml",
+        "wording_fresh4.yaml",
     )
 ]
 HELD_OUT = "-holdout"

@@ -36,6 +36,8 @@ DATA = [
         "wording_scripts.yaml",
         "wording_fresh.yaml",
         "wording_fresh2.yaml",
+        "wording_fresh3.yaml",
+        "wording_fresh4.yaml",
     )
 ]
 ACCURATE_KBS = [ROOT / "kb", ROOT / "tests" / "data" / "service_kb"]
