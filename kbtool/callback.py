@@ -13,9 +13,8 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Entry
+from .model import URGENCY_ORDER, Entry
 from .review.state import review_state
-from .search.results import URGENCY_ORDER
 
 SCRIPT_TEXT: dict[str, dict[str, str]] = {
     "zh": {

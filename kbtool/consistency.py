@@ -13,9 +13,17 @@ from typing import Any
 
 from .hints import approve_hint
 from .markup import scan_markdown, scan_plain
-from .model import ENTRY_TYPES, FOLDER_TYPES, Entry, FieldPath, Problem, Severity
+from .model import (
+    ENTRY_TYPES,
+    FOLDER_TYPES,
+    ISO_DATE,
+    Entry,
+    FieldPath,
+    Problem,
+    Severity,
+    parse_date,
+)
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PLAIN_TEXT_FIELDS = ("title", "question", "summary")
 
 
@@ -30,16 +38,6 @@ def _problem(
 ) -> Problem:
     line, column = entry.key_position(where) if key else entry.position(where)
     return Problem(entry.file, line, column, severity, code, message, entry.id)
-
-
-def parse_date(value: Any) -> dt.date | None:
-    """A real calendar date written YYYY-MM-DD, or None."""
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def entry_problems(entry: Entry, today: dt.date | None = None) -> list[Problem]:
@@ -98,7 +96,7 @@ def _dates(entry: Entry, today: dt.date | None) -> list[Problem]:
         if parsed is None:
             what = (
                 "is not a real calendar date"
-                if isinstance(value, str) and _ISO_DATE.match(value)
+                if isinstance(value, str) and ISO_DATE.match(value)
                 else "must be a date written YYYY-MM-DD, e.g. 2026-03-01"
             )
             problems.append(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -18,6 +20,31 @@ ENTRY_TYPES: dict[str, str] = {
 """Entry type -> the folder under the KB that holds entries of that type."""
 
 FOLDER_TYPES: dict[str, str] = {folder: kind for kind, folder in ENTRY_TYPES.items()}
+
+URGENCIES: tuple[str, ...] = ("emergency", "urgent", "routine")
+"""A red flag's urgency levels, most urgent first: care cards, results and call scripts use
+this order."""
+
+URGENCY_ORDER: dict[str, int] = {urgency: rank for rank, urgency in enumerate(URGENCIES)}
+
+REVIEW_STATES: tuple[str, ...] = ("changed", "overdue", "due-soon", "draft", "current")
+"""An entry's review state on a day, most urgent first (see `review.state` for what each means)."""
+
+NEEDS_ATTENTION = frozenset({"changed", "overdue"})
+"""States in which staff are warned not to rely on an entry as it stands."""
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A real calendar date written YYYY-MM-DD, or None."""
+    if not isinstance(value, str) or not ISO_DATE.match(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
 
 FieldPath = tuple[str | int, ...]
 """Where a value sits inside an entry, e.g. ("red_flags", 0, "when")."""

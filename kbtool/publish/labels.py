@@ -132,9 +132,6 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
-URGENCIES: tuple[str, ...] = ("emergency", "urgent", "routine")
-"""Care-card order: the most urgent first."""
-
 
 def label(lang: str, key: str, **values: str | int) -> str:
     """The interface text `key` in `lang`, with `{placeholders}` filled in."""

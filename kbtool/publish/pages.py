@@ -13,8 +13,9 @@ from typing import Any
 
 import yaml
 
+from ..model import URGENCIES
 from .catalog import Catalog
-from .labels import URGENCIES, label
+from .labels import label
 from .render import escape, render_markdown, render_plain
 from .select import Published
 from .urls import lang_root, relative, section_url

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import KbConfig, specialty_key
-from ..consistency import parse_date
-from ..model import Entry
+from ..model import REVIEW_STATES as STATES
+from ..model import Entry, parse_date
 from .drift import StaleTranslation
-from .state import STATES, review_state
+from .state import review_state
 
 
 @dataclass(frozen=True)

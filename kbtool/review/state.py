@@ -17,13 +17,10 @@ import hashlib
 import json
 from typing import Any
 
-from ..consistency import parse_date
-from ..model import Entry
+from ..model import REVIEW_STATES, Entry, parse_date
 
-STATES = ("changed", "overdue", "due-soon", "draft", "current")
-"""Every state, in queue order (most urgent first)."""
-
-NEEDS_ATTENTION = {"changed", "overdue"}
+STATES = REVIEW_STATES
+"""Every state, in queue order (most urgent first): declared in `model.REVIEW_STATES`."""
 
 
 def _canonical(value: Any) -> Any:

@@ -12,12 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..model import Entry
+from ..model import NEEDS_ATTENTION, URGENCY_ORDER, Entry
 from ..review.state import review_state
 from .tokens import stem
 
-URGENCY_ORDER = {"emergency": 0, "urgent": 1, "routine": 2}
-WARN_STATES = {"overdue", "changed"}
 GAP_COVERAGE = 0.5
 """A query is a content gap when no result matches at least half its words, or when its words
 are only mentioned in passing (in bodies) and never in an entry's names or approved answer."""
@@ -93,7 +91,7 @@ class SearchResult:
 
     @property
     def needs_warning(self) -> bool:
-        return self.review_state in WARN_STATES
+        return self.review_state in NEEDS_ATTENTION
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from ..model import ENTRY_TYPES
 from .access import Access
 from .entries import entry_view
 from .live import MAX_QUERY_CHARS, LiveKb
@@ -18,7 +19,6 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-ENTRY_TYPES = ("condition", "aftercare", "referral", "faq")
 MAX_LIMIT = 50
 
 
