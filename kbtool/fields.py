@@ -383,25 +383,36 @@ FIELDS: tuple[Field, ...] = (
     ),
 )
 
-BY_NAME: dict[str, Field] = {field.name: field for field in FIELDS}
+
+def declared() -> tuple[Field, ...]:
+    """Every declared top-level field, in schema order. Stages ask for it when they run (rather
+    than copying FIELDS at import), so a field added to the registry reaches all of them."""
+    return FIELDS
 
 
 def field(name: str) -> Field:
-    """The declared field called `name` (KeyError for an undeclared one)."""
-    return BY_NAME[name]
+    """The declared field called `name` (StopIteration for an undeclared one)."""
+    return next(item for item in declared() if item.name == name)
 
 
-def walk(fields: tuple[Field, ...] = FIELDS) -> Iterator[tuple[tuple[str, ...], Field]]:
+def walk(fields: tuple[Field, ...] | None = None) -> Iterator[tuple[tuple[str, ...], Field]]:
     """(path of names, field) for every field and every part, depth first."""
-    for item in fields:
+    for item in declared() if fields is None else fields:
         yield (item.name,), item
         for path, part in walk(item.parts):
             yield (item.name, *path), part
 
 
-def published_names() -> tuple[str, ...]:
-    """Top-level fields copied to the patient site."""
-    return tuple(item.name for item in FIELDS if item.published)
+def wording_names() -> tuple[str, ...]:
+    """Field names a wording rule may be limited to (`fields:` in a rule file): each
+    wording-checked field under the name whose rules it follows."""
+    names = [item.wording_as or path[0] for path, item in walk() if item.wording]
+    return tuple(dict.fromkeys(names))
+
+
+def content_fields() -> tuple[str, ...]:
+    """Published patient content (not identity, links or the sign-off), in schema order."""
+    return tuple(item.name for item in declared() if item.published and item.role == "content")
 
 
 def published_parts(name: str) -> tuple[str, ...]:
@@ -441,3 +452,27 @@ def texts_at(data: Any, path: tuple[str, ...]) -> list[str]:
     if isinstance(data, dict):
         return texts_at(data.get(path[0]), path[1:])
     return []
+
+
+def without_layout(data: dict[str, Any]) -> list[tuple[Field, list[str]]]:
+    """Fields present in `data` that no page lays out itself, each with its value as lines of
+    plain text: a newly declared field is shown under its label from the day it is declared."""
+    found = []
+    for item in declared():
+        if not item.own_layout and item.name in data:
+            lines = shown_lines(data[item.name])
+            if lines:
+                found.append((item, lines))
+    return found
+
+
+def shown_lines(value: Any) -> list[str]:
+    """A value as lines of text: a string as itself, a list one line per item, a block as
+    'name: value' lines. The text is still untrusted: callers escape it."""
+    if isinstance(value, str):
+        return [value.strip()] if value.strip() else []
+    if isinstance(value, list):
+        return [line for item in value for line in shown_lines(item)]
+    if isinstance(value, dict):
+        return [f"{key}: {line}" for key, part in value.items() for line in shown_lines(part)]
+    return [] if value is None else [str(value)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..fields import FIELDS, Field
+from ..fields import Field, declared
 from ..model import Entry, FieldPath, Problem
 from .classifier import RULE_PREFIX
 from .config import WordingConfig
@@ -29,7 +29,7 @@ def text_fields(entry: Entry) -> list[tuple[FieldPath, str, str]]:
     registry order (a red flag's texts, a callback reminder's items), with the field name
     whose rules apply (`Field.wording_as`)."""
     found: list[tuple[FieldPath, str, str]] = []
-    for item in FIELDS:
+    for item in declared():
         found += _wording_texts(entry.data.get(item.name), (item.name,), item)
     return found
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..fields import wording_names
 from ..model import ENTRY_TYPES, Severity
 from . import pattern_cache
 from .literals import Prefilter, prefilter
@@ -22,7 +23,6 @@ from .text import Sentences, clause_around, clause_spans
 LANGUAGES = ("zh", "en")
 LEVELS: tuple[Severity, ...] = ("error", "warning", "suggestion")
 SCOPES = ("before", "after", "clause", "sentence")
-FIELDS = ("title", "question", "summary", "body", "red_flags")
 DEFAULT_WINDOW = {"zh": 20, "en": 60}
 """Characters looked at before/after a match: about ten Chinese words or ten English words."""
 
@@ -122,7 +122,8 @@ class Rule:
     patterns: tuple[str, ...]
     window: dict[str, int]
     raw: bool = False
-    fields: tuple[str, ...] = FIELDS
+    fields: tuple[str, ...] = ()
+    """Fields the rule reads (empty: every wording-checked field of the registry)."""
     types: tuple[str, ...] = ()
     """Entry types the rule reads (empty: all). Contact details are the answer in a service FAQ
     but an advertisement in a page about a condition."""
@@ -138,7 +139,7 @@ class Rule:
         """Whether the rule reads this field; `entry_type` None (a loose sentence) counts as any type."""
         if entry_type is not None and self.types and entry_type not in self.types:
             return False
-        return lang in self.compiled and _field_root(field_name) in self.fields
+        return lang in self.compiled and (not self.fields or _field_root(field_name) in self.fields)
 
     def find(
         self,
@@ -284,7 +285,7 @@ def build_rule(data: Any, contexts: ContextSets, source: str = "") -> Rule:
             "'message' is required: say why the wording misleads and what to write instead",
             ("message",),
         )
-    fields_ = tuple(_strings(data, "fields", allowed=FIELDS)) if "fields" in data else FIELDS
+    fields_ = tuple(_strings(data, "fields", allowed=wording_names())) if "fields" in data else ()
     types = tuple(_strings(data, "types", allowed=tuple(ENTRY_TYPES))) if "types" in data else ()
     markdown = data.get("markdown", "masked")
     if markdown not in ("masked", "raw"):

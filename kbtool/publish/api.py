@@ -10,15 +10,12 @@ import datetime as dt
 import json
 from typing import Any
 
-from ..fields import FIELDS
+from ..fields import content_fields
 from .catalog import Catalog
 from .render import render_markdown
 from .select import Published
 
 API_VERSION = 1
-CONTENT_FIELDS = tuple(item.name for item in FIELDS if item.published and item.role == "content")
-"""Patient content copied as it is (from the field registry); identity, links and the sign-off
-are written by this module itself."""
 
 
 def _dump(data: Any) -> str:
@@ -52,7 +49,7 @@ def entry_json(item: Published, catalog: Catalog) -> dict[str, Any]:
     data = _summary(item, catalog)
     del data["json"]
     data["signed_off_commit"] = item.commit
-    for field in CONTENT_FIELDS:
+    for field in content_fields():  # identity, links and sign-off are written above
         if field in item.content:
             data[field] = item.content[field]
     body = item.content.get("body")

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from ..fields import without_layout
 from ..model import URGENCIES
 from .catalog import Catalog
 from .labels import label
@@ -70,6 +71,7 @@ def entry_page(item: Published, catalog: Catalog) -> str:
         care_cards(lang, content.get("red_flags")),
         _related(item, catalog, here),
         _sources(lang, content.get("sources")),
+        _more(lang, content),
         _groups(item, catalog, here),
         review_footer(lang, item.review),
         "</div>",
@@ -257,6 +259,16 @@ def _sources(lang: str, sources: object) -> str:
         else:
             links.append(title)
     return _link_list("kb-sources", label(lang, "sources"), links)
+
+
+def _more(lang: str, content: dict[str, Any]) -> str:
+    """Published fields without a layout of their own, each under its label (escaped text)."""
+    return "\n".join(
+        _link_list(
+            f"kb-field-{item.name}", item.label(lang), (render_plain(line) for line in lines)
+        )
+        for item, lines in without_layout(content)
+    )
 
 
 def _groups(item: Published, catalog: Catalog, here: str) -> str:

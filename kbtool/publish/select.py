@@ -15,7 +15,7 @@ from typing import Any
 from ..check import CheckResult
 from ..config import KbConfig
 from ..consistency import entry_problems
-from ..fields import FIELDS, Field, published_parts
+from ..fields import Field, declared, published_parts
 from ..hints import approve_hint
 from ..history import HistoryError, Revision
 from ..model import Entry
@@ -92,7 +92,7 @@ def public_content(data: dict[str, Any]) -> dict[str, Any]:
     declared never get here. Every page, search index and API file is made from this."""
     return {
         item.name: _published_value(data[item.name], item)
-        for item in FIELDS
+        for item in declared()
         if item.published and item.name in data
     }
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import FOLDER_TYPES
-from .schema import INDEX_VERSION
+from .schema import index_version
 from .seal import is_signed, signed
 
 MANIFEST = "manifest.json"
@@ -66,7 +66,7 @@ class Manifest:
         return {word for record in self.entries.values() for word in record.get("terms", [])}
 
     def as_data(self) -> dict[str, Any]:
-        return {"version": INDEX_VERSION, "kb": self.kb, "entries": self.entries}
+        return {"version": index_version(), "kb": self.kb, "entries": self.entries}
 
 
 def read_manifest(generation: Path | None, kb: Path) -> Manifest | None:
@@ -82,7 +82,7 @@ def read_manifest(generation: Path | None, kb: Path) -> Manifest | None:
         return None
     if (
         not is_signed(data)
-        or data.get("version") != INDEX_VERSION
+        or data.get("version") != index_version()
         or data.get("kb") != str(kb.resolve())
         or not _valid_entries(data.get("entries"))
     ):

@@ -5,10 +5,22 @@ needs only whoosh's own space tokenizer and can be opened without importing jieb
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
+
+from ..fields import index_paths
 
 INDEX_VERSION = 5
 """Bump when analysis or the schema changes: every index built earlier is rebuilt in full."""
+
+
+def index_version() -> str:
+    """INDEX_VERSION and which entry fields feed which index field (the field registry): a
+    field newly declared for the index rebuilds every index built without its words."""
+    mapping = json.dumps(index_paths("staff_index"), sort_keys=True)
+    return f"{INDEX_VERSION}:{hashlib.sha256(mapping.encode()).hexdigest()[:12]}"
+
 
 FIELD_WEIGHTS: dict[str, float] = {
     "title": 5.0,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..fields import without_layout
 from ..model import Entry
 from ..publish.render import render_markdown
 from ..review.state import review_state
@@ -76,6 +77,15 @@ def entry_view(
         "reviewed_by": review.get("reviewed_by"),
         "reviewed_on": str(review.get("reviewed_on")) if review.get("reviewed_on") else None,
         "next_review": str(review.get("next_review")) if review.get("next_review") else None,
+        "more_fields": [
+            {
+                "name": item.name,
+                "label_en": item.label("en"),
+                "label_zh": item.label("zh"),
+                "lines": lines,
+            }
+            for item, lines in without_layout(data)
+        ],
         "file": entry.file,
         "errors": errors,
         "translation_stale": (
