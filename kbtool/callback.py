@@ -13,7 +13,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import URGENCY_ORDER, Entry
+from .model import Entry, by_urgency
 from .review.state import review_state
 
 SCRIPT_TEXT: dict[str, dict[str, str]] = {
@@ -153,25 +153,17 @@ def call_days(entry: Entry) -> list[int]:
     return sorted({d for d in found if isinstance(d, int) and not isinstance(d, bool) and d > 0})
 
 
-def red_flags(entry: Entry) -> list[dict[str, Any]]:
-    flags = entry.data.get("red_flags")
-    return [flag for flag in flags if isinstance(flag, dict)] if isinstance(flags, list) else []
-
-
 def missing_asks(entry: Entry) -> list[str]:
     """The warning signs (`when`) that have no follow-up question (`ask`) yet."""
-    return [_text(flag.get("when")) for flag in red_flags(entry) if not _text(flag.get("ask"))]
+    return [flag.when for flag in entry.red_flags if not flag.ask]
 
 
 def questions(entry: Entry, words: dict[str, str]) -> list[Question]:
     """The warning signs as questions: emergency first, then urgent, then routine."""
-    flags = sorted(
-        red_flags(entry), key=lambda f: URGENCY_ORDER.get(str(f.get("urgency")), len(URGENCY_ORDER))
-    )
+    flags = by_urgency(entry.red_flags)
     found = []
     for number, flag in enumerate(flags, start=1):
-        when, ask = _text(flag.get("when")), _text(flag.get("ask"))
-        urgency = str(flag.get("urgency") or "")
+        when, ask, urgency = flag.when, flag.ask, flag.urgency
         found.append(
             Question(
                 number,
@@ -179,7 +171,7 @@ def questions(entry: Entry, words: dict[str, str]) -> list[Question]:
                 bool(ask),
                 when,
                 urgency,
-                _text(flag.get("action")),
+                flag.action,
                 urgency == "emergency",
             )
         )

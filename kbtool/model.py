@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -88,6 +89,88 @@ class Span(NamedTuple):
     style: str | None = None
 
 
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """One warning sign: what the patient notices, how urgent it is and what to do; `ask` is
+    the follow-up call's question for it ('' when none is written yet)."""
+
+    when: str
+    urgency: str
+    action: str
+    ask: str = ""
+
+    @property
+    def rank(self) -> int:
+        """Position in URGENCIES (unknown urgencies last)."""
+        return URGENCY_ORDER.get(self.urgency, len(URGENCY_ORDER))
+
+
+@dataclass(frozen=True)
+class Source:
+    """The evidence an entry rests on; `url` is '' when there is none."""
+
+    title: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """The review block: who signed off (one name or several), when, and when it is next due.
+    Dates that are missing or not real dates are None (the checks say what is wrong)."""
+
+    reviewed_by: tuple[str, ...]
+    reviewed_on: dt.date | None
+    next_review: dt.date | None
+    fingerprint: str
+
+
+def red_flags_of(data: dict[str, Any]) -> tuple[RedFlag, ...]:
+    """An entry's (or its published content's) red flags, in the authors' order; items that are
+    not blocks are skipped (the schema check reports them)."""
+    flags = data.get("red_flags")
+    return tuple(
+        RedFlag(
+            _text(f.get("when")),
+            _text(f.get("urgency")),
+            _text(f.get("action")),
+            _text(f.get("ask")),
+        )
+        for f in (flags if isinstance(flags, list) else [])
+        if isinstance(f, dict)
+    )
+
+
+def by_urgency(flags: tuple[RedFlag, ...]) -> list[RedFlag]:
+    """Emergency first, then urgent, then routine; the authors' order kept within each."""
+    return sorted(flags, key=lambda flag: flag.rank)
+
+
+def sources_of(data: dict[str, Any]) -> tuple[Source, ...]:
+    sources = data.get("sources")
+    return tuple(
+        Source(_text(s.get("title")), _text(s.get("url")))
+        for s in (sources if isinstance(sources, list) else [])
+        if isinstance(s, dict) and _text(s.get("title"))
+    )
+
+
+def sign_off_of(data: dict[str, Any]) -> SignOff:
+    review = data.get("review")
+    review = review if isinstance(review, dict) else {}
+    by = review.get("reviewed_by")
+    names = [by] if isinstance(by, str) else by if isinstance(by, list) else []
+    return SignOff(
+        tuple(_text(name) for name in names if _text(name)),
+        parse_date(review.get("reviewed_on")),
+        parse_date(review.get("next_review")),
+        _text(review.get("fingerprint")),
+    )
+
+
 @dataclass
 class Entry:
     """One knowledge-base entry as loaded: its data plus enough of its source to point at lines."""
@@ -124,6 +207,18 @@ class Entry:
     def review(self) -> dict[str, Any]:
         value = self.data.get("review")
         return value if isinstance(value, dict) else {}
+
+    @cached_property
+    def red_flags(self) -> tuple[RedFlag, ...]:
+        return red_flags_of(self.data)
+
+    @cached_property
+    def sources(self) -> tuple[Source, ...]:
+        return sources_of(self.data)
+
+    @cached_property
+    def sign_off(self) -> SignOff:
+        return sign_off_of(self.data)
 
     def position(self, where: FieldPath) -> tuple[int | None, int | None]:
         """Line and column of a value (or, failing that, of its key, then of its parent)."""

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..fields import wording_names
 from ..lint import TextFinding, guess_lang, load_rules
 from ..lint import lint_text as check_text
 from ..report import to_json
@@ -45,7 +46,7 @@ def _as_dict(text: str, finding: TextFinding) -> dict[str, object]:
     "--field",
     default="body",
     show_default=True,
-    type=click.Choice(["title", "question", "summary", "body", "red_flags"]),
+    type=click.Choice(wording_names()),
     help="Which entry field to treat the text as (the term check looks at summaries).",
 )
 @click.option(

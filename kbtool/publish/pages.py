@@ -8,13 +8,13 @@ script can show the overdue notice in the reader's browser without a rebuild."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import yaml
 
 from ..fields import without_layout
-from ..model import URGENCIES
+from ..model import URGENCIES, RedFlag, Source, red_flags_of, sources_of
 from .catalog import Catalog
 from .labels import label
 from .render import escape, render_markdown, render_plain
@@ -68,9 +68,9 @@ def entry_page(item: Published, catalog: Catalog) -> str:
         _translations(item, catalog, here),
         _actions(item),
         f'<div class="kb-body">\n{render_markdown(_text(content.get("body")), "section")}</div>',
-        care_cards(lang, content.get("red_flags")),
+        care_cards(lang, red_flags_of(content)),
         _related(item, catalog, here),
-        _sources(lang, content.get("sources")),
+        _sources(lang, sources_of(content)),
         _more(lang, content),
         _groups(item, catalog, here),
         review_footer(lang, item.review),
@@ -164,7 +164,7 @@ def _translations(item: Published, catalog: Catalog, here: str) -> str:
 
 def _actions(item: Published) -> str:
     parts = []
-    if _flags(item.content.get("red_flags")):
+    if red_flags_of(item.content):
         parts.append(
             f'<a class="kb-jump" href="#kb-help">{escape(label(item.lang, "lead.help"))}</a>'
         )
@@ -176,34 +176,17 @@ def _actions(item: Published) -> str:
     return f'<p class="kb-actions" data-search-exclude>{" ".join(parts)}</p>' if parts else ""
 
 
-def _flags(value: object) -> list[dict[str, str]]:
-    if not isinstance(value, list):
-        return []
-    return [
-        {
-            "when": _text(flag.get("when")),
-            "urgency": _text(flag.get("urgency")),
-            "action": _text(flag.get("action")),
-        }
-        for flag in value
-        if isinstance(flag, dict) and _text(flag.get("urgency")) in URGENCIES
-    ]
-
-
-def care_cards(lang: str, red_flags: object) -> str:
+def care_cards(lang: str, flags: Sequence[RedFlag]) -> str:
     """NHS-style care cards: one per urgency present, most urgent first, each a single call to
     action with the warning signs (and each sign's own advice) listed under it."""
-    flags = _flags(red_flags)
-    if not flags:
-        return ""
     cards = []
     for urgency in URGENCIES:
-        signs = [flag for flag in flags if flag["urgency"] == urgency]
+        signs = [flag for flag in flags if flag.urgency == urgency]
         if not signs:
             continue
         items = "".join(
-            f'<li><p class="kb-care-card__when">{render_plain(flag["when"])}</p>'
-            f'<p class="kb-care-card__action">{render_plain(flag["action"])}</p></li>'
+            f'<li><p class="kb-care-card__when">{render_plain(flag.when)}</p>'
+            f'<p class="kb-care-card__action">{render_plain(flag.action)}</p></li>'
             for flag in signs
         )
         cards.append(
@@ -213,6 +196,8 @@ def care_cards(lang: str, red_flags: object) -> str:
             f"</span>{escape(label(lang, f'care.{urgency}.heading'))}</h3>"
             f'<div class="kb-care-card__content"><ul>{items}</ul></div></div>'
         )
+    if not cards:
+        return ""
     return (
         f'<section class="kb-help" aria-labelledby="kb-help"><h2 id="kb-help">'
         f"{escape(label(lang, 'help.heading'))}</h2>{''.join(cards)}</section>"
@@ -248,12 +233,10 @@ def _related(item: Published, catalog: Catalog, here: str) -> str:
     return _link_list("kb-related", label(item.lang, "related"), links)
 
 
-def _sources(lang: str, sources: object) -> str:
+def _sources(lang: str, sources: Sequence[Source]) -> str:
     links = []
-    for source in sources if isinstance(sources, list) else []:
-        if not isinstance(source, dict) or not _text(source.get("title")):
-            continue
-        title, url = render_plain(_text(source.get("title"))), _text(source.get("url"))
+    for source in sources:
+        title, url = render_plain(source.title), source.url
         if url.lower().startswith(("http://", "https://")):
             links.append(f'<a href="{escape(url)}" rel="noopener noreferrer external">{title}</a>')
         else:

@@ -36,11 +36,9 @@ def payload(entry: Entry, problems: list[str]) -> dict[str, Any]:
     """The parts of an entry a search result shows (the body is not needed)."""
     data = entry.data
     shown = {name: data[name] for name in SHOWN_FIELDS if name in data}
-    flags = data.get("red_flags")
     shown["red_flags"] = [
-        {part: text_of(flag.get(part)) for part in ("when", "urgency", "action")}
-        for flag in (flags if isinstance(flags, list) else [])
-        if isinstance(flag, dict)
+        {"when": flag.when, "urgency": flag.urgency, "action": flag.action}
+        for flag in entry.red_flags
     ]
     review = entry.review
     shown["review"] = {

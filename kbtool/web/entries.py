@@ -6,27 +6,17 @@ import datetime as dt
 from typing import Any
 
 from ..fields import without_layout
-from ..model import Entry
+from ..model import Entry, by_urgency
 from ..publish.render import render_markdown
 from ..review.state import review_state
-from ..search.results import ordered_flags
 
 
 def entry_flags(entry: Entry) -> list[dict[str, str]]:
     """The entry's red flags as text, in the same order search results use (emergency first)."""
-    flags = entry.data.get("red_flags")
-    if not isinstance(flags, list):
-        return []
-    clean = [
-        {
-            "when": str(flag.get("when", "")),
-            "urgency": str(flag.get("urgency", "")),
-            "action": str(flag.get("action", "")),
-        }
-        for flag in flags
-        if isinstance(flag, dict)
+    return [
+        {"when": flag.when, "urgency": flag.urgency, "action": flag.action}
+        for flag in by_urgency(entry.red_flags)
     ]
-    return ordered_flags(clean)
 
 
 def _strings(value: Any) -> list[str]:
@@ -52,11 +42,7 @@ def entry_view(
         }
         for other in _strings(data.get("related")) + _strings(data.get("translations"))
     ]
-    sources = [
-        {"title": str(source.get("title", "")), "url": str(source.get("url") or "") or None}
-        for source in data.get("sources") or []
-        if isinstance(source, dict)
-    ]
+    sources = [{"title": source.title, "url": source.url or None} for source in entry.sources]
     body = data.get("body")
     return {
         "id": entry.id,

@@ -6,6 +6,7 @@ from typing import Any
 
 import yaml
 
+from kbtool.model import red_flags_of
 from kbtool.publish.catalog import build_catalog, initial, slugify, sort_key
 from kbtool.publish.navigation import list_pages, navigation
 from kbtool.publish.pages import care_cards, entry_page, review_notice
@@ -60,7 +61,7 @@ FLAGS = [
 
 
 def test_care_cards_one_per_urgency_emergency_first() -> None:
-    html = care_cards("zh", FLAGS)
+    html = care_cards("zh", red_flags_of({"red_flags": FLAGS}))
     order = [
         html.index(f'kb-care-card--{urgency}"') for urgency in ("emergency", "urgent", "routine")
     ]
@@ -73,9 +74,10 @@ def test_care_cards_one_per_urgency_emergency_first() -> None:
 
 
 def test_care_cards_in_english_and_absent_without_flags() -> None:
-    html = care_cards("en", FLAGS[:1])
+    html = care_cards("en", red_flags_of({"red_flags": FLAGS[:1]}))
     assert "Make an appointment with a doctor if:" in html and "Non-urgent advice: " in html
-    assert care_cards("zh", None) == "" and care_cards("zh", [{"urgency": "bogus"}]) == ""
+    assert care_cards("zh", ()) == ""
+    assert care_cards("zh", red_flags_of({"red_flags": [{"urgency": "bogus"}]})) == ""
 
 
 def test_entry_page_layout_in_order() -> None:
