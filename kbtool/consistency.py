@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .fields import text_values
 from .hints import approve_hint
 from .markup import scan_markdown, scan_plain
 from .model import (
@@ -23,8 +24,6 @@ from .model import (
     Severity,
     parse_date,
 )
-
-PLAIN_TEXT_FIELDS = ("title", "question", "summary")
 
 
 def _problem(
@@ -173,30 +172,13 @@ def _dates(entry: Entry, today: dt.date | None) -> list[Problem]:
 
 
 def _markup(entry: Entry) -> list[Problem]:
+    """Raw HTML or scripts in any text patients read or hear (the fields the registry marks
+    as wording-checked): Markdown fields may hold Markdown, plain fields no markup at all."""
     problems = []
-    body = entry.data.get("body")
-    if isinstance(body, str):
-        for issue in scan_markdown(body):
-            problems.append(_markup_problem(entry, ("body",), issue.kind, issue.offset, issue.text))
-    texts: list[tuple[FieldPath, Any]] = [
-        ((name,), entry.data.get(name)) for name in PLAIN_TEXT_FIELDS
-    ]
-    flags = entry.data.get("red_flags")
-    if isinstance(flags, list):
-        for index, flag in enumerate(flags):
-            if isinstance(flag, dict):
-                texts += [
-                    (("red_flags", index, part), flag.get(part))
-                    for part in ("when", "action", "ask")
-                ]
-    callback = entry.data.get("callback")
-    reminders = callback.get("remind") if isinstance(callback, dict) else None
-    if isinstance(reminders, list):
-        texts += [(("callback", "remind", index), text) for index, text in enumerate(reminders)]
-    for where, value in texts:
-        if isinstance(value, str):
-            for issue in scan_plain(value):
-                problems.append(_markup_problem(entry, where, issue.kind, issue.offset, issue.text))
+    for where, item, value in text_values(entry.data, lambda item: item.wording):
+        scan = scan_markdown if item.markdown else scan_plain
+        for issue in scan(value):
+            problems.append(_markup_problem(entry, where, issue.kind, issue.offset, issue.text))
     return problems
 
 

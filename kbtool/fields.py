@@ -14,7 +14,7 @@ published, on the patient page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -58,6 +58,8 @@ class Field:
     """What to write when the field is required and missing."""
     label_en: str = ""
     label_zh: str = ""
+    markdown: bool = False
+    """Written in Markdown (the body); other text is plain and may hold no markup at all."""
     own_layout: bool = True
     """The patient page and the staff page lay this field out themselves; a field without a
     layout of its own is listed under its label."""
@@ -274,6 +276,7 @@ FIELDS: tuple[Field, ...] = (
         "patients",
         published=True,
         wording=True,
+        markdown=True,
         staff_index="body",
         site_index="body",
         hint="add the page text for patients (Markdown, usually written as 'body: |')",
@@ -436,6 +439,43 @@ def index_paths(
         if target:
             found.setdefault(target, []).append(path)
     return found
+
+
+def text_values(
+    data: dict[str, Any], wanted: Callable[[Field], bool]
+) -> list[tuple[tuple[str | int, ...], Field, str]]:
+    """(path, field, text) of every non-blank text in `data` whose field is `wanted`, in
+    registry order, with list indexes in the path (("red_flags", 0, "when")) so a finding can
+    point at its line."""
+    found: list[tuple[tuple[str | int, ...], Field, str]] = []
+    for item in declared():
+        found += _values(data.get(item.name), (item.name,), item, wanted)
+    return found
+
+
+def _values(
+    value: Any, path: tuple[str | int, ...], item: Field, wanted: Callable[[Field], bool]
+) -> list[tuple[tuple[str | int, ...], Field, str]]:
+    if item.parts:
+        blocks = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        found = []
+        for index, block in blocks:
+            if isinstance(block, dict):
+                for part in item.parts:
+                    where = (*path, part.name) if index is None else (*path, index, part.name)
+                    found += _values(block.get(part.name), where, part, wanted)
+        return found
+    if not wanted(item):
+        return []
+    if isinstance(value, str):
+        return [(path, item, value)] if value.strip() else []
+    if isinstance(value, list):
+        return [
+            ((*path, index), item, text)
+            for index, text in enumerate(value)
+            if isinstance(text, str) and text.strip()
+        ]
+    return []
 
 
 def texts_at(data: Any, path: tuple[str, ...]) -> list[str]:

@@ -10,9 +10,8 @@ findings of those rules are dropped, and the review queue shows the exceptions
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from ..fields import Field, declared
+from ..fields import text_values
 from ..model import Entry, FieldPath, Problem
 from .classifier import RULE_PREFIX
 from .config import WordingConfig
@@ -28,35 +27,10 @@ def text_fields(entry: Entry) -> list[tuple[FieldPath, str, str]]:
     """(path, field name, text) of every text the field registry marks as wording-checked, in
     registry order (a red flag's texts, a callback reminder's items), with the field name
     whose rules apply (`Field.wording_as`)."""
-    found: list[tuple[FieldPath, str, str]] = []
-    for item in declared():
-        found += _wording_texts(entry.data.get(item.name), (item.name,), item)
-    return found
-
-
-def _wording_texts(value: Any, path: FieldPath, item: Field) -> list[tuple[FieldPath, str, str]]:
-    if item.parts:
-        blocks = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
-        found = []
-        for index, block in blocks:
-            if not isinstance(block, dict):
-                continue
-            for part in item.parts:
-                where = (*path, part.name) if index is None else (*path, index, part.name)
-                found += _wording_texts(block.get(part.name), where, part)
-        return found
-    if not item.wording:
-        return []
-    rules_of = item.wording_as or item.name
-    if isinstance(value, str):
-        return [(path, rules_of, value)] if value.strip() else []
-    if isinstance(value, list):
-        return [
-            ((*path, index), rules_of, text)
-            for index, text in enumerate(value)
-            if isinstance(text, str) and text.strip()
-        ]
-    return []
+    return [
+        (path, item.wording_as or item.name, text)
+        for path, item, text in text_values(entry.data, lambda item: item.wording)
+    ]
 
 
 def entry_exceptions(entry: Entry) -> list[tuple[str, str]]:

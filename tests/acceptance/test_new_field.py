@@ -111,6 +111,10 @@ def test_a_declared_field_is_validated_and_wording_checked(declared: None, tmp_p
     assert result.exit_code == 1
     assert "'what_to_bring' should be a list" in result.output
 
+    write_entry(kb, entry_data("knee-xray", what_to_bring=["医保卡<script>x()</script>"]))
+    result = run(kb, "check")
+    assert result.exit_code == 1 and "[raw-html]" in result.output
+
     write_entry(kb, entry_data("knee-xray", what_to_bring=["带上医保卡，保证一次治好"]))
     result = run(kb, "check")
     assert result.exit_code == 1
@@ -123,7 +127,7 @@ def test_a_declared_field_is_validated_and_wording_checked(declared: None, tmp_p
 def test_only_the_published_field_reaches_the_site(declared: None, tmp_path: Path) -> None:
     kb = make_kb(
         tmp_path,
-        what_to_bring=["医保卡", "BRING-MARKER <b>bold</b>"],
+        what_to_bring=["医保卡", "BRING-MARKER & more"],
         billing_code="BILLING-SECRET",
         **{"x-owner": "X-FIELD-SECRET"},
     )
@@ -142,9 +146,9 @@ def test_only_the_published_field_reaches_the_site(declared: None, tmp_path: Pat
     page = next(
         text for path, text in built.items() if path.name == "index.html" and "BRING-MARKER" in text
     )
-    assert "就诊需携带" in page and "&lt;b&gt;bold&lt;/b&gt;" in page and "<b>bold</b>" not in page
+    assert "就诊需携带" in page and "BRING-MARKER &amp; more" in page
     api = json.loads((out / "api" / "entries" / "knee-xray.json").read_text("utf-8"))
-    assert api["what_to_bring"] == ["医保卡", "BRING-MARKER <b>bold</b>"]
+    assert api["what_to_bring"] == ["医保卡", "BRING-MARKER & more"]
     assert any("BRING-MARKER" in text for path, text in built.items() if "search" in str(path))
 
 
