@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from kbtool import fields
+from kbtool.model import ENTRY_TYPES, URGENCIES
 from kbtool.validate import entry_schema
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,3 +98,9 @@ def test_text_read_by_patients_is_wording_checked() -> None:
             ):
                 continue
             assert item.wording, path
+
+
+def test_the_schema_and_the_shared_vocabulary_agree() -> None:
+    properties = entry_schema()["properties"]
+    assert properties["type"]["enum"] == list(ENTRY_TYPES)
+    assert properties["red_flags"]["items"]["properties"]["urgency"]["enum"] == list(URGENCIES)
