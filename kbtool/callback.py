@@ -255,3 +255,13 @@ def callback_gaps(entry: Entry) -> dict[str, Any] | None:
         "days": days,
         "missing_ask": missing,
     }
+
+
+def incomplete_scripts(items: list[Any], entries: list[Entry]) -> list[dict[str, Any]]:
+    """`callback_gaps` of the queue's aftercare entries, in queue order, with their review state."""
+    by_id = {entry.id: entry for entry in entries}
+    return [
+        {**found, "state": item.state}
+        for item in items
+        if item.id in by_id and (found := callback_gaps(by_id[item.id])) is not None
+    ]

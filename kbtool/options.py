@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -64,6 +64,14 @@ def accept_kb_option(command: click.Command) -> click.Command:
 
 def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(func)
+
+
+def emit(result: Any, fmt: str, text: Callable[[Any], Iterable[str]], **others: Any) -> None:
+    """Print a command's result in the chosen format (see `kbtool.report.render`)."""
+    from .report import render
+
+    for line in render(result, fmt, text, **others):
+        click.echo(line)
 
 
 def _parse_today(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:

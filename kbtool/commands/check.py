@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from ..check import check_kb
-from ..options import json_option, settings, strict_option, today_option
-from ..report import check_summary, github_annotation, problem_line, to_json
+from ..options import emit, json_option, settings, strict_option, today_option
+from ..report.check import CheckReport, check_lines, github_lines
 
 WHOLE_KB_FILES = ("kbtool.yaml", "reviewers.yaml", "rules")
 """Files that affect every entry: naming one of them checks the whole knowledge base."""
@@ -61,27 +61,10 @@ def check(
     kb = settings(ctx).kb_path()
     only = _only(kb, paths) if paths else None
     result = check_kb(kb, today, keep_entries=False, jobs=jobs or os.cpu_count() or 1, only=only)
-    ok = result.ok(strict)
+    report = CheckReport(ok=result.ok(strict), entries=result.files, problems=result.problems)
     output = output or ("json" if as_json else "text")
-    if output == "json":
-        click.echo(
-            to_json(
-                {
-                    "ok": ok,
-                    "entries": result.files,
-                    "problems": [p.as_dict() for p in result.problems],
-                }
-            )
-        )
-    elif output == "github":
-        for problem in result.problems:
-            click.echo(github_annotation(problem))
-        click.echo(check_summary(result.files, result.problems))
-    else:
-        for problem in result.problems:
-            click.echo(problem_line(problem))
-        click.echo(check_summary(result.files, result.problems))
-    ctx.exit(0 if ok else 1)
+    emit(report, output, check_lines, github=github_lines)
+    ctx.exit(0 if report.ok else 1)
 
 
 def _only(kb: Path, paths: tuple[Path, ...]) -> list[Path] | None:

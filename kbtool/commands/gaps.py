@@ -7,8 +7,7 @@ import os
 
 import click
 
-from ..options import json_option, settings
-from ..report import to_json
+from ..options import emit, json_option, settings
 
 
 def _parse_since(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
@@ -41,24 +40,12 @@ def gaps(ctx: click.Context, since: dt.date | None, as_json: bool) -> None:
     Example:  kbtool gaps --since 2026-11-01
     """
     from ..config import load_config
+    from ..report.search import GapsReport, gap_lines
     from ..search.gaps import gaps_file, read_gaps, summarize
-    from ..search.render import gap_lines
     from ..search.store import cache_dir_for
 
     kb = settings(ctx).kb_path()
     config, _ = load_config(kb)
     records = read_gaps(gaps_file(cache_dir_for(kb, config.cache_dir, os.environ)))
-    summary = summarize(records, since)
-    if as_json:
-        click.echo(
-            to_json(
-                {
-                    "since": since.isoformat() if since else None,
-                    "searches": sum(gap.count for gap in summary),
-                    "gaps": [gap.as_dict() for gap in summary],
-                }
-            )
-        )
-    else:
-        for line in gap_lines(summary):
-            click.echo(line)
+    report = GapsReport(since, summarize(records, since))
+    emit(report, "json" if as_json else "text", gap_lines)

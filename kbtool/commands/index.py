@@ -6,8 +6,7 @@ import os
 
 import click
 
-from ..options import json_option, settings
-from ..report import to_json
+from ..options import emit, json_option, settings
 
 
 @click.command()
@@ -31,8 +30,8 @@ def index(ctx: click.Context, rebuild: bool, as_json: bool) -> None:
     """
     from ..config import load_config
     from ..loader import display_path
+    from ..report.search import IndexSummary, index_lines
     from ..search.index import ensure_index
-    from ..search.render import index_lines
     from ..search.store import LockTimeout, cache_dir_for
 
     kb = settings(ctx).kb_path()
@@ -48,8 +47,5 @@ def index(ctx: click.Context, rebuild: bool, as_json: bool) -> None:
             "set KBTOOL_CACHE to a writable folder"
         ) from None
     location = display_path(report.generation) if report.generation else display_path(cache)
-    if as_json:
-        click.echo(to_json({**report.as_dict(), "cache": display_path(cache)}))
-    else:
-        for line in index_lines(report, location):
-            click.echo(line)
+    summary = IndexSummary(report, cache=display_path(cache), location=location)
+    emit(summary, "json" if as_json else "text", index_lines)

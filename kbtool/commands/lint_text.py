@@ -7,31 +7,11 @@ from pathlib import Path
 import click
 
 from ..fields import wording_names
-from ..lint import TextFinding, guess_lang, load_rules
+from ..lint import guess_lang, load_rules
 from ..lint import lint_text as check_text
-from ..report import to_json
-
-
-def _position(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of `offset` in `text`."""
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
-
-
-def _as_dict(text: str, finding: TextFinding) -> dict[str, object]:
-    line, column = _position(text, finding.start)
-    return {
-        "line": line,
-        "column": column,
-        "severity": finding.level,
-        "code": finding.rule_id,
-        "category": finding.category,
-        "phrase": finding.phrase,
-        "start": finding.start,
-        "end": finding.end,
-        "message": finding.describe(),
-    }
+from ..options import emit, json_option
+from ..report import problem_line
+from ..report.lint_text import LintTextReport, finding_lines
 
 
 @click.command("lint-text")
@@ -57,7 +37,7 @@ def _as_dict(text: str, finding: TextFinding) -> dict[str, object]:
     type=click.Path(file_okay=False, path_type=Path),
     help="Extra rules folder to load after the built-in rules (repeatable).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@json_option
 @click.pass_context
 def lint_text_command(
     ctx: click.Context,
@@ -80,31 +60,12 @@ def lint_text_command(
         raise click.BadParameter(f"rules folder '{missing[0]}' not found", param_hint="--rules")
     rules, problems = load_rules(rule_dirs)
     chosen = lang or guess_lang(text)
-    findings = check_text(text, chosen, rules, field=field)
-    failed = bool(problems) or any(f.level == "error" for f in findings)
-    if as_json:
-        click.echo(
-            to_json(
-                {
-                    "ok": not failed,
-                    "lang": chosen,
-                    "findings": [_as_dict(text, f) for f in findings],
-                    "rule_problems": [p.as_dict() for p in problems],
-                }
-            )
-        )
-    else:
+    report = LintTextReport(text, chosen, check_text(text, chosen, rules, field=field), problems)
+    if not as_json:
         for problem in problems:
-            place = f"{problem.file}:{problem.line}" if problem.line else problem.file
-            click.echo(f"{place}: {problem.severity}: {problem.message} [{problem.code}]", err=True)
-        for finding in findings:
-            line, column = _position(text, finding.start)
-            click.echo(
-                f"{line}:{column}: {finding.level}: {finding.describe()} [{finding.rule_id}]"
-            )
-        if not findings:
-            click.echo(f"no findings ({chosen})")
-    ctx.exit(1 if failed else 0)
+            click.echo(problem_line(problem), err=True)
+    emit(report, "json" if as_json else "text", finding_lines)
+    ctx.exit(0 if report.ok else 1)
 
 
 lint_text = lint_text_command

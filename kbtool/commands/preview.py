@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 import click
 
 from ..options import settings, today_option
-from ..report import plural
 from .build import config_option
 
 if TYPE_CHECKING:
@@ -38,6 +37,7 @@ def preview(ctx: click.Context, port: int, config_file: Path | None, today: dt.d
     """
     from ..publish import PublishError
     from ..publish.preview import run_preview
+    from ..report.build import preview_lines
 
     kb = settings(ctx).kb_path()
 
@@ -45,14 +45,8 @@ def preview(ctx: click.Context, port: int, config_file: Path | None, today: dt.d
         if report is None:
             click.echo(f"preview build failed (showing the last good build): {error}", err=True)
             return
-        shown = sum(1 for item in report.published if item.banner)
-        entries = plural(len(report.published), "entry").replace("entrys", "entries")
-        click.echo(
-            f"built {entries} ({shown} draft or changed, under banners), "
-            f"{len(report.left_out)} left out"
-        )
-        for left in report.left_out:
-            click.echo(f"  {left.file}: {left.reason}: {left.message}")
+        for line in preview_lines(report):
+            click.echo(line)
 
     def on_ready(url: str) -> None:
         click.echo(f"preview at {url}  (rebuilds on every change; Ctrl+C to stop)")

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import click
 
-from ..options import json_option, settings, today_option
-from ..report import plural, problem_line, to_json
+from ..options import emit, json_option, settings, today_option
+from ..report import problem_line
 
 STATE_CHOICES = ("changed", "overdue", "due-soon", "draft", "current")
-STATE_LABELS = {
-    "changed": "CHANGED since sign-off",
-    "overdue": "OVERDUE",
-    "due-soon": "due soon",
-    "draft": "draft",
-    "current": "current",
-}
 
 
 @click.group()
@@ -68,6 +60,7 @@ def approve(
 
     Example:  kbtool review approve ectopic-pregnancy --by "王医生(妇产科主治医师)" --interval 12m
     """
+    from ..report.review import approval_lines
     from ..review.approve import ApprovalRefused
     from ..review.approve import approve as approve_entry
     from ..review.signoff import SignOffError
@@ -88,13 +81,7 @@ def approve(
         raise click.ClickException("\n".join(lines)) from None
     except SignOffError as error:
         raise click.ClickException(str(error)) from None
-    if as_json:
-        click.echo(to_json({"id": result.entry_id, "file": result.file, "review": result.review}))
-    else:
-        click.echo(
-            f"signed off {result.entry_id} ({result.file}): reviewed on {result.review['reviewed_on']}, "
-            f"next review {result.review['next_review']}"
-        )
+    emit(result, "json" if as_json else "text", approval_lines)
 
 
 @review.command()
@@ -135,9 +122,11 @@ def status(
 
     Example:  kbtool review status --specialty 妇科 --due-within 60
     """
+    from ..callback import incomplete_scripts
     from ..config import load_config
     from ..consistency import entry_links
     from ..loader import load_kb
+    from ..report.review import CallbackGaps, StatusReport, callback_gap_lines, status_lines
     from ..review.drift import stale_translations
     from ..review.queue import build_queue
 
@@ -147,83 +136,13 @@ def status(
     stale = stale_translations([entry_links(entry) for entry in loaded.entries])
     queue = build_queue(loaded.entries, today, config, states, specialty, due_within, stale)
     if callbacks:
-        _callback_status(queue.items, loaded.entries, as_json)
+        gaps = CallbackGaps(incomplete_scripts(queue.items, loaded.entries))
+        emit(gaps, "json" if as_json else "text", callback_gap_lines)
         return
-    if as_json:
-        click.echo(to_json(queue.as_dict()))
-        return
-    counts = ", ".join(f"{queue.counts[state]} {state}" for state in STATE_CHOICES)
-    stale_count = len({item.id for item in stale})
-    if stale_count:
-        counts += f"; {stale_count} translation-stale"
-    click.echo(f"review queue on {today}: {counts}")
-    for name, per_state in queue.by_specialty.items():
-        waiting = {s: n for s, n in per_state.items() if n and s != "current"}
-        if waiting:
-            click.echo(f"  {name}: " + ", ".join(f"{n} {s}" for s, n in waiting.items()))
-    if not queue.items:
-        click.echo("no entries match")
-    for item in queue.items:
-        reviewer = (
-            item.reviewed_by
-            if isinstance(item.reviewed_by, str)
-            else "; ".join(item.reviewed_by or [])
-        )
-        dates = (
-            f"reviewed {item.reviewed_on} by {reviewer or '?'}, next review {item.next_review or '?'}"
-            if item.reviewed_on
-            else "never signed off"
-        )
-        click.echo(f"\n[{STATE_LABELS[item.state]}] {item.id}: {item.title}")
-        click.echo(f"    {dates}")
-        click.echo(f"    {item.file}")
-        if item.translation_stale:
-            stale_info = item.translation_stale
-            click.echo(
-                f"    translation-stale: '{stale_info['partner']}' was changed and signed off again on "
-                f"{stale_info['partner_signed_on']}: update this translation to match"
-            )
-        for exception in item.wording_exceptions:
-            click.echo(
-                f"    wording exception {exception['rule']}: {exception['reason'] or '(no reason given)'}"
-            )
-    if loaded.problems:
-        click.echo(
-            f"\n{plural(len(loaded.problems), 'file')} could not be read: run 'kbtool check' for details"
-        )
-
-
-def _callback_status(items: list[Any], entries: list[Any], as_json: bool) -> None:
-    """Aftercare entries (in queue order) whose call script still lacks questions or days."""
-    from ..callback import callback_gaps
-
-    by_id = {entry.id: entry for entry in entries}
-    gaps = [
-        {**found, "state": item.state}
-        for item in items
-        if item.id in by_id and (found := callback_gaps(by_id[item.id])) is not None
-    ]
-    if as_json:
-        click.echo(to_json({"count": len(gaps), "entries": gaps}))
-        return
-    if not gaps:
-        click.echo(
-            "every aftercare entry has a follow-up question for each warning sign and call days"
-        )
-        return
-    click.echo(
-        f"{plural(len(gaps), 'aftercare entry').replace('entrys', 'entries')} with an "
-        "incomplete follow-up call script:"
+    status = StatusReport(
+        queue, stale=len({item.id for item in stale}), unreadable=len(loaded.problems)
     )
-    for gap in gaps:
-        click.echo(f"\n[{STATE_LABELS[gap['state']]}] {gap['id']}: {gap['title']}")
-        click.echo(f"    {gap['file']}")
-        if not gap["days"]:
-            click.echo(
-                "    no call days: add 'callback:' with 'days:', the days after the procedure when calls are due, e.g. [1, 7, 30]"
-            )
-        for when in gap["missing_ask"]:
-            click.echo(f"    no 'ask' for the warning sign: {when}")
+    emit(status, "json" if as_json else "text", status_lines)
 
 
 @review.command()
@@ -238,7 +157,8 @@ def diff(ctx: click.Context, entry_id: str, as_json: bool) -> None:
     """
     from ..history import HistoryError, signed_off_revision
     from ..loader import load_kb
-    from ..review.diff import entry_changes
+    from ..report.review import diff_lines
+    from ..review.diff import SignoffDiff, entry_changes
 
     kb = settings(ctx).kb_path()
     entry = next((e for e in load_kb(kb).entries if e.id == entry_id), None)
@@ -260,29 +180,14 @@ def diff(ctx: click.Context, entry_id: str, as_json: bool) -> None:
             f"no committed version of {entry.file} matches its sign-off fingerprint: commit the file "
             "right after signing it off so later changes can be compared"
         )
-    changes = entry_changes(revision.data, entry.data)
-    if as_json:
-        click.echo(
-            to_json(
-                {
-                    "id": entry_id,
-                    "file": entry.file,
-                    "signed_off_commit": revision.commit,
-                    "signed_off_date": revision.date,
-                    "changes": [c.as_dict() for c in changes],
-                }
-            )
-        )
-        return
-    click.echo(
-        f"{entry.file}: signed-off version is commit {revision.commit[:10]} ({revision.date})"
+    diff = SignoffDiff(
+        id=entry_id,
+        file=entry.file,
+        commit=revision.commit,
+        date=revision.date,
+        changes=entry_changes(revision.data, entry.data),
     )
-    if not changes:
-        click.echo("no changes to the content since sign-off")
-    for change in changes:
-        click.echo(f"\n== {change.field} ({change.kind}) ==")
-        for line in change.diff:
-            click.echo(line)
+    emit(diff, "json" if as_json else "text", diff_lines)
 
 
 @review.command()
@@ -315,18 +220,13 @@ def report(ctx: click.Context, base: str, output: str, as_json: bool, today: dt.
     Example:  kbtool review report --base origin/main --format markdown > review-report.md
     """
     from ..history import HistoryError
+    from ..report.review import report_lines, report_markdown
     from ..review.report import build_report
-    from ..review.report_render import render_markdown, render_text
 
     kb = settings(ctx).kb_path()
     try:
         result = build_report(kb, base, today)
     except HistoryError as error:
         raise click.ClickException(str(error)) from None
-    if as_json:
-        click.echo(to_json(result.as_dict()))
-    else:
-        click.echo(
-            render_markdown(result) if output == "markdown" else render_text(result), nl=False
-        )
+    emit(result, "json" if as_json else output, report_lines, markdown=report_markdown)
     ctx.exit(1 if result.counts()["error"] else 0)

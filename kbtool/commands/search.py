@@ -11,8 +11,7 @@ from typing import IO, Any
 import click
 
 from ..model import ENTRY_TYPES
-from ..options import json_option, settings, today_option
-from ..report import to_json, to_json_line
+from ..options import emit, json_option, settings, today_option
 
 
 @click.command()
@@ -96,13 +95,13 @@ def search(
         logged = False
         if response.is_gap and not no_log:
             logged = _log_gap(cache, response.query)
-        if as_json:
-            click.echo(to_json(response.as_dict()))
-        else:
-            from ..search.render import response_lines
+        from ..report.search import response_lines
 
-            for line in response_lines(response, logged=logged, mark=_mark):
-                click.echo(line)
+        emit(
+            response,
+            "json" if as_json else "text",
+            lambda found: response_lines(found, logged=logged, mark=_mark),
+        )
 
 
 def open_searcher(kb: Path) -> tuple[Any, Path, str | None]:
@@ -144,17 +143,11 @@ def _run_batch(searcher: Any, batch: IO[bytes], options: dict[str, Any], as_json
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    from ..search.render import response_lines
+    from ..report.search import batch_lines
 
     for raw in lines:
         response = searcher.search(raw.rstrip("\r"), **options)
-        if as_json:
-            click.echo(to_json_line(response.as_dict()))
-        else:
-            click.echo(f"## {response.query}")
-            for line in response_lines(response, mark=_mark):
-                click.echo(line)
-            click.echo()
+        emit(response, "json-line" if as_json else "text", lambda found: batch_lines(found, _mark))
 
 
 def _log_gap(cache: Path, query: str) -> bool:

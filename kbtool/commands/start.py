@@ -49,6 +49,7 @@ def start(
     """
     from ..config import load_config
     from ..publish import PublishError, build_site
+    from ..report.build import start_lines
     from ..search import cache_dir_for
     from ..web.app import create_app
     from ..web.live import LiveKb
@@ -68,10 +69,8 @@ def start(
         report = build_site(kb, out, today)
     except PublishError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(
-        f"  published {len(report.published)} entries, left out {len(report.left_out)} "
-        "(drafts, unreviewed changes or errors: see 'kbtool build')"
-    )
+    for line in start_lines(report):
+        click.echo(line)
     click.echo("preparing the staff search index...")
     cache_dir = cache_dir_for(kb, config.cache_dir, os.environ)
     live = LiveKb(kb, cache_dir, due_soon_days=config.due_soon_days)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 
 import click
 
-from ..options import json_option, settings
+from ..options import emit, json_option, settings
 
 
 def _accounts_path(ctx: click.Context) -> Path:
@@ -125,6 +124,7 @@ def list_users(ctx: click.Context, as_json: bool) -> None:
 
     Example:  kbtool users list --json
     """
+    from ..report.users import AccountList, account_lines
     from ..web import accounts
 
     path = _accounts_path(ctx)
@@ -132,9 +132,4 @@ def list_users(ctx: click.Context, as_json: bool) -> None:
         rows = accounts.listing(accounts.load(path))
     except accounts.AccountsError as error:
         raise click.ClickException(str(error)) from None
-    if as_json:
-        click.echo(json.dumps({"file": str(path), "users": rows}, ensure_ascii=False, indent=2))
-        return
-    for row in rows:
-        click.echo(f"{row['name']}\tadded {row['created']}\tpassword set {row['changed']}")
-    click.echo(f"{len(rows)} account{'s' if len(rows) != 1 else ''} in {path}")
+    emit(AccountList(str(path), rows), "json" if as_json else "text", account_lines)

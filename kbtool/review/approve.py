@@ -19,6 +19,9 @@ class Approval:
     file: str
     review: dict[str, Any]
 
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.entry_id, "file": self.file, "review": self.review}
+
 
 class ApprovalRefused(SignOffError):
     """The entry does not pass `kbtool check`; `problems` says why."""

@@ -41,6 +41,26 @@ class FieldChange:
         return {"field": self.field, "kind": self.kind, "diff": self.diff}
 
 
+@dataclass(frozen=True)
+class SignoffDiff:
+    """An entry's changes since the committed version that was signed off."""
+
+    id: str
+    file: str
+    commit: str
+    date: str
+    changes: list[FieldChange]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "file": self.file,
+            "signed_off_commit": self.commit,
+            "signed_off_date": self.date,
+            "changes": [c.as_dict() for c in self.changes],
+        }
+
+
 def _as_lines(value: Any) -> list[str]:
     if value is None:
         return []

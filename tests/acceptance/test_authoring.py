@@ -13,7 +13,7 @@ import yaml
 from click.testing import Result
 
 from kbtool.model import Problem
-from kbtool.report import github_annotation
+from kbtool.report.check import github_annotation
 from tests.helpers import entry_data, write_entry, write_raw
 
 ROOT = Path(__file__).resolve().parents[2]

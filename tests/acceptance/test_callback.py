@@ -173,7 +173,7 @@ def test_callback_script_text(kb: Path, cli) -> None:  # type: ignore[no-untyped
     assert emergency < urgent < routine  # emergency first; an unwritten ask is asked as the sign
     assert "yes: 停止回访，告诉患者现在就拨打 120" in out
     assert "- 伤口愈合前不要泡澡。" in out and "只与患者本人沟通。" in out and "坐席须知。" in out
-    assert "1 warning sign(s) have no follow-up question" in out
+    assert "1 warning sign without a follow-up question" in out
     for word in ("优惠", "效果好", "预约", "欢迎"):
         assert word not in out.split("Questions")[0] + out.split("Closing")[1].split("Notes")[0]
     other = cli("callback", "after-op", "--day", "5", "--today", "2026-11-22").output

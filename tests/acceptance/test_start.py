@@ -44,7 +44,7 @@ def test_start_builds_the_site_then_serves_both(kb: Path, cli, monkeypatch, tmp_
     monkeypatch.setattr("kbtool.commands.start._servers", fake_servers)
     result = cli("start", "--today", "2026-11-22", "--out", "public")
     assert result.exit_code == 0, result.output
-    assert "published 1 entries, left out 1" in result.output
+    assert "published 1 entry, left out 1" in result.output
     assert "patient site: http://127.0.0.1:8001/" in result.output
     assert "staff app:    http://127.0.0.1:8000/" in result.output
     assert [server.port for server in created] == [8000, 8001] and all(s.closed for s in created)

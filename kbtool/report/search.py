@@ -1,15 +1,20 @@
-"""Search results, index reports and gap lists as text for people (JSON is `as_dict()`).
+"""`kbtool search`, `index` and `gaps`: results, index reports and gap lists as text (JSON is
+each result's `as_dict()`).
 
-Functions return lines; the commands print them. `mark` wraps a highlighted piece of text
-(the command passes a styling function; plain text uses no marks)."""
+`mark` wraps a highlighted piece of text (the command passes a styling function; plain text
+uses no marks)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from .gaps import GapSummary
-from .index import IndexReport
-from .results import SearchResponse, SearchResult
+if TYPE_CHECKING:
+    from ..search.gaps import GapSummary
+    from ..search.index import IndexReport
+    from ..search.results import SearchResponse, SearchResult
 
 Mark = Callable[[str], str]
 
@@ -66,6 +71,11 @@ def response_lines(
     return lines
 
 
+def batch_lines(response: SearchResponse, mark: Mark = _plain) -> list[str]:
+    """One query of `kbtool search --batch`: a heading, the answer, a blank line."""
+    return [f"## {response.query}", *response_lines(response, mark=mark), ""]
+
+
 def result_lines(number: int, result: SearchResult, mark: Mark = _plain) -> list[str]:
     """One result: title, warnings, urgent red flags, the approved answer, routine flags, review."""
     about = " · ".join(part for part in (result.type, result.lang, result.specialty or "") if part)
@@ -102,8 +112,21 @@ def result_lines(number: int, result: SearchResult, mark: Mark = _plain) -> list
     return lines
 
 
-def index_lines(report: IndexReport, location: str) -> list[str]:
+@dataclass(frozen=True)
+class IndexSummary:
+    """What `kbtool index` did, and where the index is (`location`: the generation folder)."""
+
+    report: IndexReport
+    cache: str
+    location: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.report.as_dict(), "cache": self.cache}
+
+
+def index_lines(summary: IndexSummary) -> list[str]:
     """What `kbtool index` did, then every entry that is not (cleanly) searchable."""
+    report = summary.report
     if report.rebuilt:
         head = f"Index rebuilt: {report.entries} entries searchable"
     elif report.updated:
@@ -114,7 +137,7 @@ def index_lines(report: IndexReport, location: str) -> list[str]:
         )
     else:
         head = f"Index up to date: {report.entries} entries searchable"
-    lines = [f"{head} ({location}, {report.seconds:.2f} s)"]
+    lines = [f"{head} ({summary.location}, {report.seconds:.2f} s)"]
     if report.repaired:
         lines.insert(0, f"The search index was damaged and has been repaired: {report.repaired}")
     for problem in report.skipped:
@@ -124,7 +147,23 @@ def index_lines(report: IndexReport, location: str) -> list[str]:
     return lines
 
 
-def gap_lines(gaps: list[GapSummary]) -> list[str]:
+@dataclass(frozen=True)
+class GapsReport:
+    """The content gaps recorded since a day (or ever), most frequent first."""
+
+    since: dt.date | None
+    gaps: list[GapSummary]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "since": self.since.isoformat() if self.since else None,
+            "searches": sum(gap.count for gap in self.gaps),
+            "gaps": [gap.as_dict() for gap in self.gaps],
+        }
+
+
+def gap_lines(report: GapsReport) -> list[str]:
+    gaps = report.gaps
     if not gaps:
         return ["No content gaps recorded."]
     width = max(len(str(gap.count)) for gap in gaps)
