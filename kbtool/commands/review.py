@@ -155,38 +155,13 @@ def diff(ctx: click.Context, entry_id: str, as_json: bool) -> None:
 
     Example:  kbtool review diff ectopic-pregnancy
     """
-    from ..history import HistoryError, signed_off_revision
-    from ..loader import load_kb
     from ..report.review import diff_lines
-    from ..review.diff import SignoffDiff, entry_changes
+    from ..review.diff import DiffUnavailable, signoff_diff
 
-    kb = settings(ctx).kb_path()
-    entry = next((e for e in load_kb(kb).entries if e.id == entry_id), None)
-    if entry is None:
-        raise click.ClickException(
-            f"no readable entry with id '{entry_id}' in {kb}: run 'kbtool check'"
-        )
-    if not entry.review.get("fingerprint"):
-        raise click.ClickException(
-            f"'{entry_id}' has no sign-off fingerprint, so there is no signed-off version to compare with: "
-            "sign it off with 'kbtool review approve'"
-        )
     try:
-        revision = signed_off_revision(entry)
-    except HistoryError as error:
+        diff = signoff_diff(settings(ctx).kb_path(), entry_id)
+    except DiffUnavailable as error:
         raise click.ClickException(str(error)) from None
-    if revision is None:
-        raise click.ClickException(
-            f"no committed version of {entry.file} matches its sign-off fingerprint: commit the file "
-            "right after signing it off so later changes can be compared"
-        )
-    diff = SignoffDiff(
-        id=entry_id,
-        file=entry.file,
-        commit=revision.commit,
-        date=revision.date,
-        changes=entry_changes(revision.data, entry.data),
-    )
     emit(diff, "json" if as_json else "text", diff_lines)
 
 

@@ -76,9 +76,15 @@ def search(
         )
     query = " ".join(words)
     kb = settings(ctx).kb_path()
-    searcher, cache, note = open_searcher(kb)
-    if note:
-        click.echo(note, err=True)
+    from ..search.opening import SearchUnavailable, open_searcher
+
+    try:
+        opened = open_searcher(kb, os.environ)
+    except SearchUnavailable as error:
+        raise click.ClickException(str(error)) from None
+    if opened.note:
+        click.echo(opened.note, err=True)
+    searcher, cache = opened.searcher, opened.cache
     options: dict[str, Any] = {
         "limit": limit,
         "type": kind,
@@ -102,39 +108,6 @@ def search(
             "json" if as_json else "text",
             lambda found: response_lines(found, logged=logged, mark=_mark),
         )
-
-
-def open_searcher(kb: Path) -> tuple[Any, Path, str | None]:
-    """Bring the index up to date (or use the current one if another process is updating it)
-    and open a Searcher; returns it, the cache folder and a note for staff, if any."""
-    from ..config import load_config
-    from ..search.index import ensure_index
-    from ..search.searcher import IndexDamaged, IndexMissing, Searcher
-    from ..search.store import IndexStore, LockTimeout, cache_dir_for
-
-    config, _ = load_config(kb)
-    cache = cache_dir_for(kb, config.cache_dir, os.environ)
-    note = None
-    has_index = IndexStore.in_cache(cache).current() is not None
-    try:
-        report = ensure_index(kb, cache, lock_timeout=2.0 if has_index else 120.0)
-        if report.repaired:
-            note = f"note: the search index was damaged and has been repaired ({report.repaired})"
-    except LockTimeout:
-        if not has_index:
-            raise click.ClickException(
-                "another kbtool process is building the search index: try again in a minute"
-            ) from None
-        note = "note: the index is being updated by another kbtool process; results may miss the newest edits"
-    except OSError as error:
-        raise click.ClickException(
-            f"cannot write the search index in {cache} ({error.strerror}): "
-            "set KBTOOL_CACHE to a writable folder"
-        ) from None
-    try:
-        return Searcher(cache, due_soon_days=config.due_soon_days, config=config), cache, note
-    except (IndexMissing, IndexDamaged) as error:
-        raise click.ClickException(str(error)) from None
 
 
 def _run_batch(searcher: Any, batch: IO[bytes], options: dict[str, Any], as_json: bool) -> None:

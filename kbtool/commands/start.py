@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -53,7 +51,7 @@ def start(
     from ..search import cache_dir_for
     from ..web.app import create_app
     from ..web.live import LiveKb
-    from ..web.server import gap_log_path, is_loopback, url_host
+    from ..web.server import gap_log_path, is_loopback, run_servers, url_host
     from ..web.static_site import static_site
     from .serve import staff_access
 
@@ -75,44 +73,28 @@ def start(
     cache_dir = cache_dir_for(kb, config.cache_dir, os.environ)
     live = LiveKb(kb, cache_dir, due_soon_days=config.due_soon_days)
     live.start()
-    servers = _servers(
-        host,
-        [
-            (create_app(live, gap_log=gap_log_path(cache_dir), access=access), staff_port),
-            (static_site(out), site_port),
-        ],
-    )
     shown = url_host(host)
-    click.echo(f"\npatient site: http://{shown}:{site_port}/")
-    click.echo(f"staff app:    http://{shown}:{staff_port}/")
-    click.echo("(Ctrl+C to stop)")
-    threads = [threading.Thread(target=server.run, daemon=True) for server in servers]
-    for thread in threads:
-        thread.start()
+
+    def ready() -> None:
+        click.echo(f"\npatient site: http://{shown}:{site_port}/")
+        click.echo(f"staff app:    http://{shown}:{staff_port}/")
+        click.echo("(Ctrl+C to stop)")
+
     try:
-        while any(thread.is_alive() for thread in threads):
-            for thread in threads:
-                thread.join(timeout=0.5)
-    except KeyboardInterrupt:
-        click.echo("stopping")
-    finally:
-        for server in servers:
-            server.close()
-        live.stop()
-
-
-def _servers(host: str, apps: list[tuple[Any, int]]) -> list[Any]:
-    from ..web.server import make_server
-
-    servers = []
-    try:
-        for app, port in apps:
-            servers.append(make_server(app, host, port, threads=8))
+        run_servers(
+            [
+                (create_app(live, gap_log=gap_log_path(cache_dir), access=access), staff_port),
+                (static_site(out), site_port),
+            ],
+            host,
+            on_ready=ready,
+        )
     except OSError as error:
-        for server in servers:
-            server.close()
         raise click.ClickException(
             f"cannot listen on {host}: {error.strerror or error}. Is another program "
             "using the port? Choose others with --staff-port and --site-port"
         ) from None
-    return servers
+    except KeyboardInterrupt:
+        click.echo("stopping")
+    finally:
+        live.stop()

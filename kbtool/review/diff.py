@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..history import HistoryError, signed_off_revision
+from ..loader import load_kb
 from .state import _canonical
 
 FIELD_ORDER = (
@@ -89,3 +92,35 @@ def entry_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]
         )[2:]
         changes.append(FieldChange(field=name, kind=kind, diff=lines))
     return changes
+
+
+class DiffUnavailable(Exception):
+    """There is no signed-off version to compare with; the message says why and what to do."""
+
+
+def signoff_diff(kb: Path, entry_id: str) -> SignoffDiff:
+    """What changed in entry `entry_id` since the committed version its fingerprint matches."""
+    entry = next((e for e in load_kb(kb).entries if e.id == entry_id), None)
+    if entry is None:
+        raise DiffUnavailable(f"no readable entry with id '{entry_id}' in {kb}: run 'kbtool check'")
+    if not entry.review.get("fingerprint"):
+        raise DiffUnavailable(
+            f"'{entry_id}' has no sign-off fingerprint, so there is no signed-off version to "
+            "compare with: sign it off with 'kbtool review approve'"
+        )
+    try:
+        revision = signed_off_revision(entry)
+    except HistoryError as error:
+        raise DiffUnavailable(str(error)) from None
+    if revision is None:
+        raise DiffUnavailable(
+            f"no committed version of {entry.file} matches its sign-off fingerprint: commit the "
+            "file right after signing it off so later changes can be compared"
+        )
+    return SignoffDiff(
+        id=entry_id,
+        file=entry.file,
+        commit=revision.commit,
+        date=revision.date,
+        changes=entry_changes(revision.data, entry.data),
+    )

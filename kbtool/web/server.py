@@ -7,7 +7,8 @@ import ipaddress
 import logging
 import os
 import socket
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -168,15 +169,50 @@ def serve(
                 process.wait(10)
         return
     app = make_app(True)
-    server = make_server(app, host, port, threads)
-    if on_ready is not None:
-        on_ready(f"waitress, 1 process x {threads} threads")
     try:
-        server.run()
+        run_servers(
+            [(app, port)],
+            host,
+            threads=threads,
+            on_ready=None
+            if on_ready is None
+            else lambda: on_ready(f"waitress, 1 process x {threads} threads"),
+        )
     finally:
-        server.close()
         if on_exit is not None:
             on_exit(app)
+
+
+def run_servers(
+    apps: Sequence[tuple[Any, int]],
+    host: str,
+    *,
+    threads: int = 8,
+    on_ready: Callable[[], None] | None = None,
+) -> None:
+    """Serve each (app, port) on `host` in this one process until interrupted, every one set up
+    by `make_server` (connection limit, idle shedding, channel timeout), then close them all.
+    Raises OSError, with nothing left open, when an address cannot be listened on."""
+    servers: list[Any] = []
+    try:
+        for app, port in apps:
+            servers.append(make_server(app, host, port, threads))
+        running = [threading.Thread(target=server.run, daemon=True) for server in servers]
+        for thread in running:
+            thread.start()
+        if on_ready is not None:
+            on_ready()
+        _wait(running)
+    finally:
+        for server in servers:
+            server.close()
+
+
+def _wait(running: list[threading.Thread]) -> None:
+    """Until every server stops (or Ctrl+C, which reaches only the main thread)."""
+    while any(thread.is_alive() for thread in running):
+        for thread in running:
+            thread.join(timeout=0.5)
 
 
 def _gunicorn(

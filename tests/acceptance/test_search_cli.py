@@ -211,3 +211,32 @@ def test_words_need_no_quotes(small_kb: Path, cli) -> None:  # type: ignore[no-u
     data = search_json(cli, "人流", "出血")
     assert data["query"] == "人流 出血" and data["results"][0]["id"] == "abortion-aftercare"
     assert search_json(cli, "--", "-5度")["query"] == "-5度"
+
+
+def test_search_answers_from_the_current_index_while_another_process_updates_it(
+    small_kb: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from kbtool.search import opening
+    from kbtool.search.store import IndexStore
+
+    assert cli("index").exit_code == 0
+    write_entry(small_kb, entry_data("new-flu", title="流感新说明", summary="流感的新说明。"))
+    monkeypatch.setattr(opening, "WAIT_WITH_INDEX", 0.2)
+    with IndexStore.in_cache(small_kb.parent / ".kbtool-cache").lock():  # "another process"
+        result = cli("search", "--today", TODAY, "宫外孕")
+    assert result.exit_code == 0
+    assert "being updated by another kbtool process" in result.stderr
+    assert "ectopic-pregnancy" in result.stdout
+
+
+def test_search_without_an_index_says_to_wait_while_another_process_builds_it(
+    small_kb: Path, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from kbtool.search import opening
+    from kbtool.search.store import IndexStore
+
+    monkeypatch.setattr(opening, "WAIT_WITHOUT_INDEX", 0.2)
+    with IndexStore.in_cache(small_kb.parent / ".kbtool-cache").lock():
+        result = cli("search", "--today", TODAY, "宫外孕")
+    assert result.exit_code == 1
+    assert "another kbtool process is building the search index: try again" in result.output

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import socket
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 from werkzeug.test import Client
 
 from kbtool.cli import COMMANDS, main
+from kbtool.web import server
 from kbtool.web.static_site import static_site
 from tests.helpers import entry_data, write_entry
 
@@ -20,37 +23,59 @@ def fetch(client: Client, path: str, method: str = "GET") -> tuple[int, str, dic
         return response.status_code, response.get_data(as_text=True), dict(response.headers)
 
 
-class FakeServer:
-    def __init__(self, app: Any, port: int) -> None:
-        self.app, self.port, self.closed = app, port, False
-
-    def run(self) -> None:
-        return None
-
-    def close(self) -> None:
-        self.closed = True
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
-def test_start_builds_the_site_then_serves_both(kb: Path, cli, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_start_builds_the_site_then_serves_both_with_the_staff_app_limits(
+    kb: Path, cli, monkeypatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """`start` runs the same runner as `serve`: both servers get the connection limit and the
+    channel timeout, answer real HTTP, and are closed when it stops."""
     write_entry(kb, entry_data("flu", review=SIGNED, staff_notes="内部说明"))
     write_entry(kb, entry_data("draft-one"))
-    created: list[FakeServer] = []
+    created: list[Any] = []
+    answers: dict[int, tuple[int, str]] = {}
+    real_make_server = server.make_server
 
-    def fake_servers(host: str, apps: list[tuple[Any, int]]) -> list[FakeServer]:
-        created.extend(FakeServer(app, port) for app, port in apps)
-        return created
+    def recording_make_server(app: Any, host: str, port: int, threads: int = 8) -> Any:
+        created.append(real_make_server(app, host, port, threads))
+        return created[-1]
 
+    def visit_then_stop(running: list[Any]) -> None:  # instead of waiting for Ctrl+C
+        for port, path in ((staff_port, "/api/search?q=flu"), (site_port, "/")):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as reply:
+                answers[port] = (reply.status, reply.read().decode("utf-8"))
+
+    staff_port, site_port = free_port(), free_port()
     monkeypatch.setenv("KBTOOL_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr("kbtool.commands.start._servers", fake_servers)
-    result = cli("start", "--today", "2026-11-22", "--out", "public")
+    monkeypatch.setattr(server, "make_server", recording_make_server)
+    monkeypatch.setattr(server, "_wait", visit_then_stop)
+    result = cli(
+        "start",
+        "--today",
+        "2026-11-22",
+        "--out",
+        "public",
+        "--staff-port",
+        str(staff_port),
+        "--site-port",
+        str(site_port),
+    )
     assert result.exit_code == 0, result.output
     assert "published 1 entry, left out 1" in result.output
-    assert "patient site: http://127.0.0.1:8001/" in result.output
-    assert "staff app:    http://127.0.0.1:8000/" in result.output
-    assert [server.port for server in created] == [8000, 8001] and all(s.closed for s in created)
-    status, text, _ = fetch(Client(created[1].app), "/")
+    assert f"patient site: http://127.0.0.1:{site_port}/" in result.output
+    assert f"staff app:    http://127.0.0.1:{staff_port}/" in result.output
+    assert [int(s.effective_port) for s in created] == [staff_port, site_port]
+    for running in created:
+        assert running.adj.connection_limit == server.CONNECTION_LIMIT
+        assert running.adj.channel_timeout == 30
+        assert not running.accepting  # closed
+    status, text = answers[site_port]
     assert status == 200 and "内部说明" not in text
-    assert fetch(Client(created[0].app), "/api/search?q=flu")[0] == 200
+    assert answers[staff_port][0] == 200 and '"flu"' in answers[staff_port][1]
 
 
 def test_start_refuses_one_port_for_both(kb: Path, cli) -> None:  # type: ignore[no-untyped-def]
