@@ -156,7 +156,7 @@ def realistic_kb(root: Path, count: int, seed: int = 7) -> Path:
 
 def index_sizes(kb: Path) -> dict[str, float]:
     """Entries, index bytes (raw and gzip -9) and seconds to make it, without building the site."""
-    from kbtool.history import signed_off_revision
+    from kbtool.review.history import signed_off_revision
 
     check = check_kb(kb, TODAY)
     catalog = build_catalog(select_entries(check, TODAY, signed_off_revision))

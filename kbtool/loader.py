@@ -332,6 +332,13 @@ def parse_entry(
     return (text, data, builder), []
 
 
+def entry_data_from_bytes(raw: bytes, name: str) -> dict[str, Any] | None:
+    """The data of an entry given as bytes (an old revision from git, say), read exactly as a
+    current file is: the same size limit, no aliases, no tags. None when it would not load today."""
+    parsed, _ = parse_entry(raw, name, Path(name).stem)
+    return parsed[1] if parsed is not None else None
+
+
 def _compose(text: str) -> yaml.Node | None:
     """The YAML node tree of one entry's text (the loader that refuses tags and oversized input)."""
     loader = _EntryLoader(text)

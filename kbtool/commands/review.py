@@ -194,8 +194,8 @@ def report(ctx: click.Context, base: str, output: str, as_json: bool, today: dt.
 
     Example:  kbtool review report --base origin/main --format markdown > review-report.md
     """
-    from ..history import HistoryError
     from ..report.review import report_lines, report_markdown
+    from ..review.history import HistoryError
     from ..review.report import build_report
 
     kb = settings(ctx).kb_path()

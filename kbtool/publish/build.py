@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..check import CheckResult, check_kb
-from ..history import signed_off_revision
+from ..review.history import signed_off_revision
 from .api import api_files
 from .catalog import Catalog, build_catalog
 from .errors import PublishError

@@ -17,8 +17,8 @@ from ..config import KbConfig
 from ..consistency import entry_problems
 from ..fields import Field, declared, published_parts
 from ..hints import approve_hint
-from ..history import HistoryError, Revision
 from ..model import Entry
+from ..review.history import HistoryError, Revision
 from ..review.state import review_state
 from ..validate import schema_problems
 from .urls import RESERVED_IDS

@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 
-from ..history import HistoryError, signed_off_revision
 from ..loader import load_kb
+from .history import HistoryError, signed_off_revision
 from .state import _canonical
 
 FIELD_ORDER = (

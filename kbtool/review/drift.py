@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ..consistency import EntryLinks, parse_date
 from ..hints import approve_hint
-from ..history import HistoryError, fingerprint_on, signoffs
 from ..model import Problem
+from .history import HistoryError, fingerprint_on, signoffs
 
 FingerprintOn = Callable[[Path, str], "str | None"]
 SignOffs = Callable[[Path], list[tuple[str, str]]]

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from ..check import check_kb
-from ..history import FileChange, Revision, changes_since, data_at, revisions
 from ..loader import RESERVED_NAMES, display_path
 from ..model import Entry, Problem
 from ..reviewers import Registry, reviewed_by
 from .diff import FieldChange, entry_changes
+from .history import FileChange, Revision, changes_since, data_at, revisions
 from .state import fingerprint, review_state
 
 
@@ -177,7 +177,7 @@ def _report_entry(
 
 
 def _history(entry: Entry) -> list[Revision]:
-    from ..history import HistoryError
+    from .history import HistoryError
 
     try:
         return revisions(entry.path)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kbtool.history import revisions
+from kbtool.review.history import revisions
 from tests.faults.conftest import git
 from tests.helpers import entry_data, write_entry, write_raw
 

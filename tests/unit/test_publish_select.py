@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from kbtool.check import check_kb
-from kbtool.history import HistoryError, Revision
 from kbtool.model import Entry
 from kbtool.publish.select import public_content, select_entries
+from kbtool.review.history import HistoryError, Revision
 from kbtool.review.state import fingerprint
 from tests.helpers import entry_data, write_entry
 

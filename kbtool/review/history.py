@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .loader import MAX_FILE_BYTES, parse_entry
-from .model import Entry
+from ..loader import MAX_FILE_BYTES, entry_data_from_bytes
+from ..model import Entry
+from .state import fingerprint
 
 
 class HistoryError(Exception):
@@ -36,13 +37,6 @@ def _git(args: list[str], cwd: Path) -> str:
     if done.returncode != 0:
         raise HistoryError(done.stderr.decode("utf-8", "replace").strip() or "git failed")
     return done.stdout.decode("utf-8", "replace")
-
-
-def _parse(raw: bytes, name: str) -> dict[str, Any] | None:
-    """An old revision read exactly as a current file is (same size limit, no aliases, no tags);
-    None when it would not load today."""
-    parsed, _ = parse_entry(raw, name, Path(name).stem)
-    return parsed[1] if parsed is not None else None
 
 
 def _show(top: Path, spec: str) -> bytes | None:
@@ -102,7 +96,7 @@ def revisions(path: Path, limit: int = 200) -> list[Revision]:
     for header, name in zip(lines[0::2], lines[1::2]):
         commit, date, email, author = (header.split("\t", 3) + ["", "", ""])[:4]
         raw = _show(top, f"{commit}:{name}")
-        data = _parse(raw, name) if raw is not None else None
+        data = entry_data_from_bytes(raw, name) if raw is not None else None
         if data is not None:
             found.append(
                 Revision(
@@ -114,8 +108,6 @@ def revisions(path: Path, limit: int = 200) -> list[Revision]:
 
 def signed_off_revision(entry: Entry) -> Revision | None:
     """The newest committed version whose content matches the entry's stored fingerprint."""
-    from .review.state import fingerprint
-
     stored = entry.review.get("fingerprint")
     if not isinstance(stored, str):
         return None
@@ -154,7 +146,7 @@ def fingerprint_on(path: Path, day: str) -> str | None:
     if len(lines) < 2:
         return None
     raw = _show(top, f"{lines[0]}:{lines[1]}")
-    data = _parse(raw, lines[1]) if raw is not None else None
+    data = entry_data_from_bytes(raw, lines[1]) if raw is not None else None
     review = data.get("review") if data else None
     stored = review.get("fingerprint") if isinstance(review, dict) else None
     return stored if isinstance(stored, str) else None
@@ -220,7 +212,7 @@ def data_at(commit: str, path: Path) -> dict[str, Any] | None:
     top = Path(_git(["rev-parse", "--show-toplevel"], folder).strip())
     relative = path.resolve().relative_to(top.resolve()).as_posix()
     raw = _show(top, f"{commit}:{relative}")
-    return _parse(raw, relative) if raw else None
+    return entry_data_from_bytes(raw, relative) if raw else None
 
 
 def signoffs(path: Path) -> list[tuple[str, str]]:
