@@ -62,6 +62,8 @@ class Problem:
     code: str
     message: str
     entry: str | None = None
+    field: str | None = None
+    """The top-level entry field the problem is in, when known (e.g. 'review'); not in the JSON."""
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line or 0, self.column or 0, self.code, self.message)

@@ -176,7 +176,8 @@ def _extras(error: ValidationError) -> list[str]:
 
 def _problem(entry: Entry, where: FieldPath, message: str, *, key: bool) -> Problem:
     line, column = entry.key_position(where) if key else entry.position(where)
-    return Problem(entry.file, line, column, "error", "schema", message, entry.id)
+    field = str(where[0]) if where else None
+    return Problem(entry.file, line, column, "error", "schema", message, entry.id, field)
 
 
 def _field_name(where: FieldPath) -> str:

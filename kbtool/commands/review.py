@@ -60,6 +60,7 @@ def approve(
 
     Example:  kbtool review approve ectopic-pregnancy --by "王医生(妇产科主治医师)" --interval 12m
     """
+    from ..check import check_kb
     from ..report.review import approval_lines
     from ..review.approve import ApprovalRefused
     from ..review.approve import approve as approve_entry
@@ -75,7 +76,9 @@ def approve(
                 f"'{next_review}' is not a date: write it as YYYY-MM-DD", param_hint="--next-review"
             ) from None
     try:
-        result = approve_entry(kb, entry_id, list(reviewers), today, due, interval)
+        result = approve_entry(
+            kb, check_kb(kb, today), entry_id, list(reviewers), today, due, interval
+        )
     except ApprovalRefused as refused:
         lines = [str(refused), *(problem_line(p) for p in refused.problems), "nothing was changed"]
         raise click.ClickException("\n".join(lines)) from None
@@ -194,13 +197,14 @@ def report(ctx: click.Context, base: str, output: str, as_json: bool, today: dt.
 
     Example:  kbtool review report --base origin/main --format markdown > review-report.md
     """
+    from ..check import check_kb
     from ..report.review import report_lines, report_markdown
     from ..review.history import HistoryError
     from ..review.report import build_report
 
     kb = settings(ctx).kb_path()
     try:
-        result = build_report(kb, base, today)
+        result = build_report(kb, base, today, lambda files: check_kb(kb, today, only=files))
     except HistoryError as error:
         raise click.ClickException(str(error)) from None
     emit(result, "json" if as_json else output, report_lines, markdown=report_markdown)

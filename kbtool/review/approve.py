@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..check import CheckResult, check_kb
 from ..model import Entry, Problem
 from ..new import unfinished_fields
+from . import CheckedKb
 from .signoff import SignOff, SignOffError, add_interval, parse_interval, write_signoff
 
 
@@ -23,6 +23,19 @@ class Approval:
         return {"id": self.entry_id, "file": self.file, "review": self.review}
 
 
+REPLACED_BY_SIGNOFF = frozenset(
+    {
+        "review-incomplete",
+        "review-date",
+        "changed",
+        "overdue",
+        "reviewer-unknown",
+        "reviewer-specialty",
+    }
+)
+"""Problem codes about the review block itself: the sign-off being written replaces it."""
+
+
 class ApprovalRefused(SignOffError):
     """The entry does not pass `kbtool check`; `problems` says why."""
 
@@ -33,26 +46,27 @@ class ApprovalRefused(SignOffError):
 
 def approve(
     kb: Path,
+    checked: CheckedKb,
     entry_id: str,
     reviewers: list[str],
     today: dt.date,
     next_review: dt.date | None = None,
     interval: str | None = None,
 ) -> Approval:
-    """Sign an entry off as of `today`. Raises SignOffError (nothing written) when it cannot."""
+    """Sign an entry off as of `today`, given what `kbtool check` found in `kb` today.
+    Raises SignOffError (nothing written) when it cannot."""
     names = [name.strip() for name in reviewers if name.strip()]
     if not names:
         raise SignOffError('say who is signing off: --by "name (role)"')
-    result = check_kb(kb, today)
-    entry = next((e for e in result.entries if e.id == entry_id and e.path.stem == entry_id), None)
+    entry = next((e for e in checked.entries if e.id == entry_id and e.path.stem == entry_id), None)
     if entry is None:
-        known = sorted(e.id for e in result.entries)
+        known = sorted(e.id for e in checked.entries)
         close = [k for k in known if entry_id in k or k in entry_id][:3]
         hint = f" (did you mean: {', '.join(close)}?)" if close else ""
         raise SignOffError(f"no entry with id '{entry_id}' in {kb}{hint}")
     errors = [
         p
-        for p in result.problems
+        for p in checked.problems
         if p.severity == "error"
         and (p.entry == entry_id or p.file == entry.file)
         and not _fixed_by_signoff(p)
@@ -67,9 +81,9 @@ def approve(
         raise ApprovalRefused(
             f"'{entry_id}' cannot be signed off until these errors are fixed:", errors
         )
-    names = _registered(names, entry, result)
+    names = _registered(names, entry, checked)
     due = _next_review(
-        entry.type or "condition", today, next_review, interval, result.config.review_intervals
+        entry.type or "condition", today, next_review, interval, checked.config.review_intervals
     )
     signoff = SignOff(
         reviewed_by=names[0] if len(names) == 1 else names, reviewed_on=today, next_review=due
@@ -78,7 +92,7 @@ def approve(
     return Approval(entry_id=entry_id, file=entry.file, review=review)
 
 
-def _registered(names: list[str], entry: Entry, result: CheckResult) -> list[str]:
+def _registered(names: list[str], entry: Entry, result: CheckedKb) -> list[str]:
     """With a reviewer registry: each `--by` must name a registered reviewer, and one of them must
     cover the entry's specialty; what is written is each reviewer's name and role."""
     registry = result.registry
@@ -109,14 +123,9 @@ def _registered(names: list[str], entry: Entry, result: CheckResult) -> list[str
 
 def _fixed_by_signoff(problem: Problem) -> bool:
     """Problems in the review block itself are replaced by the sign-off being written."""
-    return problem.code in {
-        "review-incomplete",
-        "review-date",
-        "changed",
-        "overdue",
-        "reviewer-unknown",
-        "reviewer-specialty",
-    } or (problem.code == "schema" and problem.message.startswith("'review"))
+    return problem.code in REPLACED_BY_SIGNOFF or (
+        problem.code == "schema" and problem.field == "review"
+    )
 
 
 def _next_review(

@@ -4,14 +4,15 @@ states, problems, and field-by-field changes, for a clinician reviewing it. Neve
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..check import check_kb
 from ..loader import RESERVED_NAMES, display_path
 from ..model import Entry, Problem
 from ..reviewers import Registry, reviewed_by
+from . import CheckedKb
 from .diff import FieldChange, entry_changes
 from .history import FileChange, Revision, changes_since, data_at, revisions
 from .state import fingerprint, review_state
@@ -79,14 +80,17 @@ class ReviewReport:
         }
 
 
-def build_report(kb: Path, base: str, today: dt.date) -> ReviewReport:
-    """Everything a reviewer needs about the entries changed since `base`. Raises HistoryError."""
+def build_report(
+    kb: Path, base: str, today: dt.date, check: Callable[[list[Path]], CheckedKb]
+) -> ReviewReport:
+    """Everything a reviewer needs about the entries changed since `base`; `check(files)` is
+    `kbtool check` of those entry files (against the whole KB). Raises HistoryError."""
     base_commit, changes = changes_since(kb, base)
     root = kb.resolve()
     settings = [display_path(c.path) for c in changes if _is_setting(root, c.path)]
     entry_changes_ = [c for c in changes if not _is_setting(root, c.path)]
     present = [c.path for c in entry_changes_ if c.status != "deleted"]
-    result = check_kb(kb, today, only=present) if present else None
+    result = check(present) if present else None
     by_path = {entry.path.resolve(): entry for entry in (result.entries if result else [])}
     shown = {display_path(path) for path in present}
     kb_problems = [p for p in (result.problems if result else []) if p.file not in shown]

@@ -233,6 +233,21 @@ def test_approve_bad_dates(kb: Path, cli, args: list[str], message: str) -> None
     assert path.read_bytes() == before
 
 
+def test_approve_replaces_a_broken_review_block_but_not_other_schema_errors(kb: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    broken = {"reviewed_by": 123, "reviewed_on": "2025-01-01", "next_review": "2026-01-01"}
+    path = write_entry(kb, entry_data("flu", review=broken))
+    assert "[schema]" in cli("check", "--today", "2026-11-22").output
+    result = cli("review", "approve", "flu", "--by", "A", "--today", "2026-11-22")
+    assert result.exit_code == 0, result.output
+    assert "reviewed_by: A" in path.read_text("utf-8")
+    other = write_entry(kb, entry_data("cold", review=broken, colour="red"))
+    before = other.read_bytes()
+    refused = cli("review", "approve", "cold", "--by", "A", "--today", "2026-11-22")
+    assert refused.exit_code == 1 and "unknown field 'colour'" in refused.output
+    assert "reviewed_by" not in refused.output  # the review block's own problem is not listed
+    assert other.read_bytes() == before
+
+
 def test_approve_unknown_entry(kb: Path, cli) -> None:  # type: ignore[no-untyped-def]
     write_entry(kb, entry_data("influenza"))
     result = cli("review", "approve", "influenz", "--by", "A")
