@@ -11,8 +11,8 @@ import json
 from typing import Any
 
 from ..fields import content_fields
+from ..safe_html import render_markdown
 from .catalog import Catalog
-from .render import render_markdown
 from .select import Published
 
 API_VERSION = 1

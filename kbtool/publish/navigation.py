@@ -7,10 +7,10 @@ inside every page makes the site grow with the square of its size."""
 from __future__ import annotations
 
 from ..model import ENTRY_TYPES
+from ..safe_html import escape, render_plain
 from .catalog import Catalog, initial
 from .labels import LANGS, label
 from .pages import breadcrumb, markdown_page, page_meta
-from .render import escape, render_plain
 from .select import Published
 from .urls import lang_root, relative, section_url
 

@@ -15,9 +15,9 @@ import yaml
 
 from ..fields import without_layout
 from ..model import URGENCIES, RedFlag, Source, red_flags_of, sources_of
+from ..safe_html import escape, render_markdown, render_plain
 from .catalog import Catalog
 from .labels import label
-from .render import escape, render_markdown, render_plain
 from .select import Published
 from .urls import lang_root, relative, section_url
 

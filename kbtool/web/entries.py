@@ -7,8 +7,8 @@ from typing import Any
 
 from ..fields import without_layout
 from ..model import Entry, by_urgency
-from ..publish.render import render_markdown
 from ..review.state import review_state
+from ..safe_html import render_markdown
 
 
 def entry_flags(entry: Entry) -> list[dict[str, str]]:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kbtool.publish.pages import markdown_page
-from kbtool.publish.render import escape, render_markdown, render_plain
+from kbtool.safe_html import escape, render_markdown, render_plain
 
 HOSTILE = [
     ("<script>alert(1)</script>", "<script"),

@@ -1,4 +1,5 @@
-"""Entry Markdown -> HTML that is safe to put in front of patients.
+"""Entry Markdown -> HTML that is safe to put in front of patients (the public site) and
+staff (the staff app's entry view): one renderer for both.
 
 Entry text is treated as untrusted: raw HTML is shown as text, never passed through;
 links are kept only when `markup.is_safe_url` accepts them (http, https, relative);
@@ -16,7 +17,7 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ..markup import is_safe_url
+from .markup import is_safe_url
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
