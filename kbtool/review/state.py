@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from ..model import REVIEW_STATES, Entry, parse_date
@@ -51,10 +52,17 @@ def is_changed(entry: Entry) -> bool:
 
 def review_state(entry: Entry, today: dt.date, due_soon_days: int = 30) -> str:
     """The one state of this entry today (see the module docstring for precedence)."""
-    review = entry.review
+    return state_of_review(entry.review, today, due_soon_days, changed=is_changed(entry))
+
+
+def state_of_review(
+    review: Mapping[str, Any], today: dt.date, due_soon_days: int = 30, *, changed: bool = False
+) -> str:
+    """The state from a review block and whether the content still matches its fingerprint
+    (for callers holding those, such as the search index, rather than a whole entry)."""
     if parse_date(review.get("reviewed_on")) is None:
         return "draft"
-    if is_changed(entry):
+    if changed:
         return "changed"
     due = parse_date(review.get("next_review"))
     if due is None or due < today:

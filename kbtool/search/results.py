@@ -9,11 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from ..model import NEEDS_ATTENTION, URGENCY_ORDER, Entry
-from ..review.state import review_state
+from ..model import NEEDS_ATTENTION, URGENCY_ORDER
+from ..review.state import state_of_review
 from .tokens import stem
 
 GAP_COVERAGE = 0.5
@@ -32,12 +31,10 @@ def ordered_flags(flags: list[dict[str, str]]) -> list[dict[str, str]]:
 
 def state_of(shown: dict[str, Any], changed: bool, today: dt.date, due_soon_days: int) -> str:
     """The entry's review state today (see kbtool.review.state), from what the index stored."""
+    review = shown.get("review")
     if changed:
         return "changed"
-    entry = Entry(
-        path=Path(), file="", folder="", data={"review": shown.get("review", {})}, source=""
-    )
-    return review_state(entry, today, due_soon_days)
+    return state_of_review(review if isinstance(review, dict) else {}, today, due_soon_days)
 
 
 def highlight_spans(text: str, shows: set[str]) -> list[tuple[int, int]]:
