@@ -6,10 +6,9 @@ import datetime as dt
 
 import click
 
+from ..model import REVIEW_STATES
 from ..options import emit, json_option, settings, today_option
 from ..report import problem_line
-
-STATE_CHOICES = ("changed", "overdue", "due-soon", "draft", "current")
 
 
 @click.group()
@@ -92,7 +91,7 @@ def approve(
     "--state",
     "states",
     multiple=True,
-    type=click.Choice(STATE_CHOICES),
+    type=click.Choice(REVIEW_STATES),
     help="Only entries in this state (repeatable).",
 )
 @click.option("--specialty", help="Only entries of this specialty, e.g. 妇科.")
