@@ -62,6 +62,7 @@ def serve(
     """
     from ..config import load_config
     from ..search import cache_dir_for, ensure_index
+    from ..web.app import staff_app
     from ..web.indexer import start as start_indexer
     from ..web.server import default_workers, is_loopback, url_host
     from ..web.server import serve as run_server
@@ -83,7 +84,12 @@ def serve(
     try:
         run_server(
             lambda builds: staff_app(
-                kb, cache_dir, config.due_soon_days, cache_size, access, builds
+                kb,
+                cache_dir,
+                access,
+                due_soon_days=config.due_soon_days,
+                cache_size=cache_size,
+                builds_index=builds,
             ),
             host,
             port,
@@ -113,23 +119,3 @@ def staff_access(kb: Path, staff_settings: dict[str, Any], loopback: bool) -> An
     if reason is not None:
         raise click.ClickException(reason)
     return access
-
-
-def staff_app(
-    kb: Path,
-    cache_dir: Path,
-    due_soon_days: int,
-    cache_size: int,
-    access: Any,
-    builds_index: bool = True,
-) -> Any:
-    """One worker's app: its own live view of the KB and searcher, watching for changes."""
-    from ..web.app import create_app
-    from ..web.live import LiveKb
-    from ..web.server import gap_log_path
-
-    live = LiveKb(
-        kb, cache_dir, due_soon_days=due_soon_days, cache_size=cache_size, builds_index=builds_index
-    )
-    live.start()
-    return create_app(live, gap_log=gap_log_path(cache_dir), access=access)

@@ -49,9 +49,8 @@ def start(
     from ..publish import PublishError, build_site
     from ..report.build import start_lines
     from ..search import cache_dir_for
-    from ..web.app import create_app
-    from ..web.live import LiveKb
-    from ..web.server import gap_log_path, is_loopback, run_servers, url_host
+    from ..web.app import staff_app
+    from ..web.server import is_loopback, run_servers, url_host
     from ..web.static_site import static_site
     from .serve import staff_access
 
@@ -71,8 +70,7 @@ def start(
         click.echo(line)
     click.echo("preparing the staff search index...")
     cache_dir = cache_dir_for(kb, config.cache_dir, os.environ)
-    live = LiveKb(kb, cache_dir, due_soon_days=config.due_soon_days)
-    live.start()
+    app = staff_app(kb, cache_dir, access, due_soon_days=config.due_soon_days)
     shown = url_host(host)
 
     def ready() -> None:
@@ -83,7 +81,7 @@ def start(
     try:
         run_servers(
             [
-                (create_app(live, gap_log=gap_log_path(cache_dir), access=access), staff_port),
+                (app, staff_port),
                 (static_site(out), site_port),
             ],
             host,
@@ -97,4 +95,4 @@ def start(
     except KeyboardInterrupt:
         click.echo("stopping")
     finally:
-        live.stop()
+        app.extensions["kbtool_live"].stop()

@@ -33,6 +33,26 @@ def error_body(status: int, code: str, message: str) -> dict[str, Any]:
     return {"error": {"status": status, "code": code, "message": message}}
 
 
+def staff_app(
+    kb: Path,
+    cache_dir: Path,
+    access: Access | None,
+    *,
+    due_soon_days: int = 30,
+    cache_size: int = 2048,
+    builds_index: bool = True,
+) -> Flask:
+    """One process's staff app over its own live view of the KB, already watching for changes
+    (stop it with `app.extensions["kbtool_live"].stop()`)."""
+    from ..search.gaps import gaps_file
+
+    live = LiveKb(
+        kb, cache_dir, due_soon_days=due_soon_days, cache_size=cache_size, builds_index=builds_index
+    )
+    live.start()
+    return create_app(live, gap_log=gaps_file(cache_dir), access=access)
+
+
 def create_app(
     live: LiveKb, gap_log: Path | None = None, access: Access | None = None, throttle: Any = None
 ) -> Flask:

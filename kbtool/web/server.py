@@ -9,7 +9,6 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
@@ -270,9 +269,3 @@ def _gunicorn(
             return app
 
     Server().run()
-
-
-def gap_log_path(cache_dir: Path) -> Path:
-    from ..search import gaps
-
-    return gaps.gaps_file(cache_dir)
