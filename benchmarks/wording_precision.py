@@ -1,14 +1,14 @@
 """Precision and recall of the wording rules on the labelled sentences, per category and language.
 
-Three labelled sets live in tests/data/: `wording_labelled.yaml` (written for the first rules),
-`wording_scripts.yaml` (real call-centre scripts) and `wording_fresh.yaml` (written later by
-someone who had not read the rules). Sets whose name ends in `-holdout` are never used while
+The labelled sets live in tests/data/ (`wording_*.yaml`, listed once in kbtool/lint/labelled.py
+and shared with the trainer). Sets whose name ends in `-holdout` are never used while
 writing rules: by default they are left out, and `--heldout` scores only them (do that once
 per batch, and record the first figure in the data file). A sentence counts as flagged for
 category C when any finding has category C; plain-language findings are not scored. Also
 prints the time per sentence and per typical entry-sized text.
 
-Usage:  python benchmarks/wording_precision.py [--heldout] [--show] [--data FILE ...]
+Usage:  python benchmarks/wording_precision.py [--heldout] [--show] [--rules-only] [--set NAME]
+        [--data FILE ...]
 """
 
 from __future__ import annotations
@@ -21,33 +21,15 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kbtool.lint import TextFinding, WordingConfig, lint_text, load_rules
+from kbtool.lint.labelled import FILES, held_out, load
 from kbtool.lint.load import load_categories
 from kbtool.lint.plain import CATEGORY as PLAIN
 
 CATEGORIES = tuple(load_categories())
-DATA = [
-    ROOT / "tests" / "data" / name
-    for name in (
-        "wording_labelled.yaml",
-        "wording_scripts.yaml",
-        "wording_fresh.yaml",
-        "wording_fresh2.yaml",
-        "wording_fresh3.yaml",
-        "wording_fresh4.yaml",
-    )
-]
-HELD_OUT = "-holdout"
-
-
-def load_labelled(path: Path) -> list[dict[str, Any]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [dict(item, file=path.name) for item in data["sentences"]]
 
 
 def flagged(findings: list[TextFinding]) -> set[str]:
@@ -181,7 +163,7 @@ def _table(title: str, items: list[dict[str, Any]], results: list[set[str]]) -> 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, nargs="+", default=DATA)
+    parser.add_argument("--data", type=Path, nargs="+", default=list(FILES))
     parser.add_argument(
         "--heldout",
         action="store_true",
@@ -212,8 +194,8 @@ def main() -> int:
         print(
             f"rule file problem: {problem.file}:{problem.line}: {problem.message}", file=sys.stderr
         )
-    items = [item for path in args.data for item in load_labelled(path)]
-    items = [i for i in items if str(i.get("set", "dev")).endswith(HELD_OUT) == args.heldout]
+    items = [item for path in args.data for item in load(path)]
+    items = [i for i in items if held_out(i) == args.heldout]
     if args.subset:
         items = [i for i in items if i.get("set", "dev") == args.subset]
     config = WordingConfig.from_mapping({"disabled": ["model"]}) if args.rules_only else None

@@ -19,29 +19,19 @@ import random
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .classifier import MODEL_FILE, features
+from .labelled import FILES, held_out, load
 from .load import BUILTIN_DIR, load_categories
 from .text import split_sentences
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = [
-    ROOT / "tests" / "data" / name
-    for name in (
-        "wording_labelled.yaml",
-        "wording_scripts.yaml",
-        "wording_fresh.yaml",
-        "wording_fresh2.yaml",
-        "wording_fresh3.yaml",
-        "wording_fresh4.yaml",
-    )
-]
 ACCURATE_KBS = [ROOT / "kb", ROOT / "tests" / "data" / "service_kb"]
-HELD_OUT = "-holdout"
 EPOCHS, RATE, L2, FOLDS, SEED = 15, 0.2, 1e-4, 4, 20261204
 _PLAIN_WORD = {
     "zh": re.compile(r"^[\u3400-\u9fff]{2,4}$"),
@@ -69,13 +59,9 @@ def word_sets() -> dict[str, dict[str, list[str]]]:
     return {lang: {w: sorted(n) for w, n in sorted(words.items())} for lang, words in found.items()}
 
 
-def labelled(paths: list[Path]) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    for path in paths:
-        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["sentences"]:
-            if not str(item.get("set", "")).endswith(HELD_OUT):
-                items.append(item)
-    return items
+def labelled(paths: Iterable[Path]) -> list[dict[str, Any]]:
+    """Every labelled sentence of these files outside the held-out sets."""
+    return [item for path in paths for item in load(path) if not held_out(item)]
 
 
 def kb_sentences(folders: list[Path]) -> list[dict[str, Any]]:
@@ -141,7 +127,7 @@ def _threshold(scored: list[tuple[float, bool]], precision: float) -> float:
 def train(precision: float, report: bool) -> dict[str, Any]:
     sets = word_sets()
     categories = list(load_categories())
-    items = labelled(DATA) + kb_sentences(ACCURATE_KBS)
+    items = labelled(FILES) + kb_sentences(ACCURATE_KBS)
     model: dict[str, Any] = {
         "weights": {},
         "bias": {},

@@ -255,6 +255,22 @@ def test_the_shipped_model_loads_and_scores_both_languages() -> None:
     assert model.scores("We guarantee results.", "en")
 
 
+def test_trainer_and_benchmark_share_every_labelled_file_and_never_train_on_held_out_sets(
+    tmp_path: Path,
+) -> None:
+    from kbtool.lint import labelled, train
+
+    assert set(labelled.FILES) == set(labelled.DATA_DIR.glob("wording_*.yaml"))
+    batch = tmp_path / "wording_new.yaml"
+    batch.write_text(
+        "sentences:\n"
+        "  - {lang: zh, categories: [], set: new, text: 请按时复诊。}\n"
+        "  - {lang: zh, categories: [guarantee], set: new-holdout, text: 保证治好。}\n",
+        encoding="utf-8",
+    )
+    assert [i["text"] for i in train.labelled([batch])] == ["请按时复诊。"]
+
+
 @pytest.mark.parametrize(
     "text, lang",
     [
