@@ -21,6 +21,8 @@ FILES = tuple(
         "wording_fresh2.yaml",
         "wording_fresh3.yaml",
         "wording_fresh4.yaml",
+        "wording_fresh5.yaml",
+        "wording_fresh6.yaml",
     )
 )
 HELD_OUT = "-holdout"
