@@ -3,7 +3,9 @@
 Compiling every pattern and reading its literals took most of a cold `kbtool check` on one
 file. Once a pattern has compiled, the same text under the same Python always will, so this
 cache records, per pattern text, its literals (plan.py's prefilter); on later runs such a
-pattern is compiled only when a text could match it. The cache is plain JSON in the user's
+pattern is compiled only when a text could match it. A rule's joined context patterns
+(`unless`, `requires`) are recorded the same way, without literals, and compiled on first use.
+The key is the pattern text itself, so a changed rule file brings new keys (checked afresh). The cache is plain JSON in the user's
 cache folder ($XDG_CACHE_HOME/kbtool or ~/.cache/kbtool), never in the knowledge base: nothing
 in it can run code, and a missing, damaged or foreign file is simply rebuilt."""
 

@@ -103,11 +103,28 @@ class _Pattern:
         return self._fast
 
 
+class _Context:
+    """The `unless`/`requires` patterns of one scope joined into one regex, compiled on first
+    use: a rule's context is only read where one of its patterns matched, and compiling every
+    rule's context up front was half of a cold one-file check."""
+
+    __slots__ = ("_regex", "source")
+
+    def __init__(self, source: str, regex: re.Pattern[str] | None = None) -> None:
+        self.source = source
+        self._regex = regex
+
+    def search(self, text: str) -> re.Match[str] | None:
+        if self._regex is None:
+            self._regex = re.compile(self.source, _FLAGS)
+        return self._regex.search(text)
+
+
 @dataclass(frozen=True)
 class _Compiled:
     patterns: tuple[_Pattern, ...]
-    unless: dict[str, re.Pattern[str]]
-    requires: dict[str, re.Pattern[str]]
+    unless: dict[str, _Context]
+    requires: dict[str, _Context]
 
 
 @dataclass(frozen=True)
@@ -245,7 +262,7 @@ class _Scopes:
         return self.text[s_start:s_end]
 
 
-def _any_found(patterns: dict[str, re.Pattern[str]], scopes: _Scopes) -> bool:
+def _any_found(patterns: dict[str, _Context], scopes: _Scopes) -> bool:
     return any(regex.search(scopes.get(scope)) for scope, regex in patterns.items())
 
 
@@ -471,16 +488,14 @@ against the claim ("有人保证包治，不要相信") repeats it in order to r
 is itself a warning (running down other clinics) says `warnings_excuse: false`."""
 
 
-def _compile_scopes(
-    value: Any, key: str, contexts: ContextSets, lang: str
-) -> dict[str, re.Pattern[str]]:
+def _compile_scopes(value: Any, key: str, contexts: ContextSets, lang: str) -> dict[str, _Context]:
     if value is None:
         return {}
     if not isinstance(value, dict):
         raise RuleError(
             f"'{key}' must map scopes ({', '.join(SCOPES)}) to lists of patterns", (key,)
         )
-    compiled: dict[str, re.Pattern[str]] = {}
+    compiled: dict[str, _Context] = {}
     for scope, items in value.items():
         if scope not in SCOPES:
             raise RuleError(
@@ -531,7 +546,12 @@ def _with_defaults(value: Any, contexts: ContextSets) -> Any:
     return merged or None
 
 
-def _compile_list(sources: Sequence[str], where: tuple[str | int, ...]) -> re.Pattern[str]:
+def _compile_list(sources: Sequence[str], where: tuple[str | int, ...]) -> _Context:
+    """The patterns joined into one; checked by compiling them only when this exact joined
+    pattern has not compiled before (pattern_cache), else compiled on first use."""
+    joined = "|".join(f"(?:{source})" for source in sources)
+    if pattern_cache.lookup(joined, _FLAGS)[0]:
+        return _Context(joined)
     for index, source in enumerate(sources):
         try:
             re.compile(source, _FLAGS)
@@ -540,6 +560,8 @@ def _compile_list(sources: Sequence[str], where: tuple[str | int, ...]) -> re.Pa
                 f"pattern {source!r} is not a valid regular expression: {error}", (*where, index)
             ) from None
     try:
-        return re.compile("|".join(f"(?:{source})" for source in sources), _FLAGS)
+        regex = re.compile(joined, _FLAGS)
     except re.error as error:  # e.g. the same group name in two patterns
         raise RuleError(f"the patterns cannot be combined: {error}", where) from None
+    pattern_cache.record(joined, _FLAGS, None)
+    return _Context(joined, regex)
