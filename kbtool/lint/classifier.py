@@ -34,6 +34,11 @@ _LATIN_TOKEN = re.compile(r"[a-z]+|[0-9]+|[%\uff05?\uff1f!\uff01]")
 """The tokens of a Chinese sentence that are not Chinese characters (as _CJK_RUN cuts them)."""
 _EN_TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|[0-9]+|[%?!£$]")
 _DIGITS = re.compile(r"[0-9]+")
+_CJK_RUN_CHARS = re.compile(r"[\u3400-\u9fff]|[a-z]+|[0-9]+|[%\uff05?\uff1f!\uff01]")
+"""`_CJK_RUN`'s tokens with each Chinese run cut into its characters."""
+_CJK_BIGRAMS = re.compile(r"(?=([\u3400-\u9fff]{2}))")
+_CJK_TRIGRAMS = re.compile(r"(?=([\u3400-\u9fff]{3}))")
+"""Every two or three Chinese characters in a row (overlapping): a run's n-grams, found in C."""
 
 
 def features(text: str, lang: str, word_sets: dict[str, list[str]], finder: Any = None) -> set[str]:
@@ -83,20 +88,25 @@ class Model:
     word_sets: dict[str, dict[str, list[str]]]
     _tables: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    def _table(self, lang: str) -> tuple[list[str], dict[str, tuple[float, ...]], Any]:
-        """Weights turned around (feature -> one weight per category), and one automaton over
-        every weighted n-gram and word-set word, so a sentence's features are found in one scan
-        in C instead of being built one by one (`features` gives the same set, more slowly)."""
+    def _table(self, lang: str) -> tuple[list[str], dict[str, list[float]], Any]:
+        """Weights turned around (feature -> one weight per category), and an automaton over the
+        shared word sets' words (-> the weighted `@set` features each word gives), so a
+        sentence's features are found with set operations and one scan in C instead of being
+        built one by one (`features` gives the same set, more slowly)."""
         if lang not in self._tables:
             categories = sorted(self.weights.get(lang, {}))
-            names = {f for c in categories for f in self.weights[lang][c]}
-            table = {f: tuple(self.weights[lang][c].get(f, 0.0) for c in categories) for f in names}
+            table: dict[str, list[float]] = {}
+            for position, category in enumerate(categories):
+                for feature, weight in self.weights[lang][category].items():
+                    row = table.get(feature)
+                    if row is None:
+                        row = table[feature] = [0.0] * len(categories)
+                    row[position] = weight
             keys: dict[str, list[str]] = {}
-            for feature in names:
-                if not feature.startswith("@") and _scannable(feature, lang):
-                    keys.setdefault(_key(feature, lang), []).append(feature)
             for word, sets in self.word_sets.get(lang, {}).items():
-                keys.setdefault(_key(word, lang), []).extend("@" + n for n in sets)
+                named = [f"@{name}" for name in sets if f"@{name}" in table]
+                if named:
+                    keys.setdefault(_key(word, lang), []).extend(named)
             finder = ahocorasick.Automaton()
             for key, found in keys.items():
                 finder.add_word(key, tuple(found))
@@ -109,12 +119,18 @@ class Model:
         """`features(text, lang, ...)` restricted to the features that carry a weight."""
         _, table, finder = self._table(lang)
         low = _DIGITS.sub("0", text.lower())
-        found: set[str] = set()
+        grams: set[str] = set()
         if lang == "zh":
-            found.update(t for t in _LATIN_TOKEN.findall(low) if t in table)
+            grams.update(_CJK_RUN_CHARS.findall(low))
+            grams.update(_CJK_BIGRAMS.findall(low))
+            grams.update(_CJK_TRIGRAMS.findall(low))
             scanned = low
         else:
-            scanned = " " + " ".join(_EN_TOKEN.findall(low)) + " "
+            tokens = _EN_TOKEN.findall(low)
+            grams.update(tokens)
+            grams.update(map(" ".join, itertools.pairwise(tokens)))
+            scanned = " " + " ".join(tokens) + " "
+        found = grams & table.keys()
         if finder is not None:
             for _, features_here in finder.iter(scanned):
                 found.update(features_here)
@@ -124,7 +140,7 @@ class Model:
         categories, table, _ = self._table(lang)
         if not categories:
             return {}
-        vectors = [table[f] for f in self.feature_set(text, lang) if f in table]
+        vectors = list(map(table.__getitem__, self.feature_set(text, lang)))
         sums = map(sum, zip(*vectors)) if vectors else (0.0 for _ in categories)
         return {c: self.bias[lang][c] + total for c, total in zip(categories, sums)}
 
@@ -133,12 +149,6 @@ class Model:
         limits = self.thresholds.get(lang, {})
         passed = [(c, s) for c, s in self.scores(text, lang).items() if s >= limits.get(c, 1e9)]
         return sorted(passed, key=lambda pair: -pair[1]) if len(passed) > 1 else passed
-
-
-def _scannable(feature: str, lang: str) -> bool:
-    """Whether the automaton can find this n-gram: Chinese n-grams are runs of characters;
-    other Chinese-text tokens (numbers, latin words, %) are matched as whole tokens instead."""
-    return all(ch >= "\u3400" for ch in feature) if lang == "zh" else True
 
 
 def _key(feature: str, lang: str) -> str:
