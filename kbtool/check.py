@@ -6,7 +6,6 @@ import datetime as dt
 import multiprocessing
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -198,6 +197,8 @@ def _check_in_processes(
     files: list[tuple[Path, str]], checks: _Checks, jobs: int
 ) -> tuple[list[Problem], list[EntryLinks]]:
     """Split the files over forked workers that inherit the compiled rules."""
+    from concurrent.futures import ProcessPoolExecutor  # only for large KBs: a light start
+
     global _WORKER_CHECKS
     _WORKER_CHECKS = checks
     size = max(50, len(files) // (jobs * 4))

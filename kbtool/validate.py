@@ -7,14 +7,16 @@ import json
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 
 from .fields import hints
 from .model import Entry, FieldPath, Problem
+
+if TYPE_CHECKING:  # imported when an entry is invalid: a clean check never pays for it
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 FIELD_HINTS: dict[str, str] = hints()
 """What to write for a missing required field, from the field registry (`kbtool/fields.py`)."""
@@ -40,6 +42,8 @@ def entry_schema() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(entry_schema())
 
 
