@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import ahocorasick
@@ -21,6 +22,7 @@ Places = list[tuple[int, int]] | None
 """Sentence spans to scan for one pattern; None means every sentence."""
 Plan = dict[int, dict[int, Places]]
 """Rule position -> pattern position -> where to scan."""
+_second = itemgetter(1)
 
 
 @dataclass
@@ -49,8 +51,8 @@ class PatternIndex:
                     index.by_literal.setdefault(literal, []).append((rule_pos, pattern_pos))
         if index.by_literal:
             automaton = ahocorasick.Automaton()
-            for literal in index.by_literal:
-                automaton.add_word(literal, literal)
+            for literal, pairs in index.by_literal.items():
+                automaton.add_word(literal, tuple(pairs))
             automaton.make_automaton()
             index.automaton = automaton
         return index
@@ -81,18 +83,23 @@ def make_plan(index: PatternIndex, text: TextIndex) -> Plan:
         plan.setdefault(rule_pos, {})[pattern_pos] = None
     if index.automaton is None:
         return plan
-    places: dict[str, set[tuple[int, int]]] = {}
-    around = text.sentences.around
-    for end, literal in index.automaton.iter(text.text):
-        places.setdefault(literal, set()).add(around(end + 1 - len(literal)))
-    found: dict[tuple[int, int], set[tuple[int, int]]] = {}
-    for literal, spans in places.items():
-        for pair in index.by_literal[literal]:
-            found.setdefault(pair, set()).update(spans)
+    # Per sentence, the distinct pattern groups whose literals occur in it (collected in C). A
+    # match lies within one sentence and holds one of its pattern's literals, so a pattern need
+    # only run in the sentences that hold one of its literals.
+    found: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    scan, lowered = index.automaton.iter, text.text
+    for span in text.sentences.spans:
+        for pairs in set(map(_second, scan(lowered, span[0], span[1]))):
+            for pair in pairs:
+                places = found.get(pair)
+                if places is None:
+                    found[pair] = [span]
+                elif places[-1] != span:
+                    places.append(span)
     for (rule_pos, pattern_pos), spans in found.items():
         slot = plan.setdefault(rule_pos, {})
         if pattern_pos not in slot:
-            slot[pattern_pos] = sorted(spans)
+            slot[pattern_pos] = spans
     return plan
 
 
