@@ -1,10 +1,14 @@
-"""Staff search speed on a generated 10,000-entry knowledge base.
+"""Staff search speed on a generated 10,000-entry knowledge base (realistic entries, synthetic_kb.py).
 
 Prints: full index build time (first build into an empty cache, and `kbtool index --rebuild`),
 time to re-index after one entry changed, query latency p50/p95 over 600 varied queries with
 a warm searcher, the wall time of one cold `kbtool search` CLI call, and peak memory of each
 step. Goals: build < 60 s, one-entry update < 2 s, p95 < 20 ms warm, cold CLI < 1.5 s,
-peak memory < 400 MB.
+peak memory < 400 MB. The peer, a tantivy BM25 index over jieba-split text (peer_tantivy.py),
+runs from its own environment on the same entries and queries, and is printed as ratios:
+
+    python3 -m venv benchmarks/.venv-peers
+    benchmarks/.venv-peers/bin/pip install -r benchmarks/requirements-peers.txt
 
     python benchmarks/search_speed.py [--count 10000] [--queries 600]
 """
@@ -24,7 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic_kb import TOPICS_EN, TOPICS_ZH, generate
+from synthetic_kb import TOPICS_EN, TOPICS_ZH, entry_text, generate
 
 CHILD = r"""
 import json, resource, sys, time, datetime as dt
@@ -56,6 +60,31 @@ elif task == "query":
 out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(out))
 """
+
+
+PEERS_VENV = Path(__file__).resolve().parent / ".venv-peers"
+
+
+def peer(venv: Path, kb: Path, queries_file: Path, folder: Path) -> dict | None:
+    """The tantivy + jieba peer's figures, or None (saying how to install it) when it is missing."""
+    python = venv / "bin" / "python"
+    script = Path(__file__).resolve().parent / "peer_tantivy.py"
+    if not python.exists():
+        print(
+            f"\npeer not run: no {python}. Install it with\n  python3 -m venv {venv}\n"
+            f"  {venv}/bin/pip install -r {script.parent / 'requirements-peers.txt'}"
+        )
+        return None
+    done = subprocess.run(
+        [str(python), str(script), str(kb), str(queries_file), str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        print(f"\npeer failed (is tantivy installed in {venv}?): {done.stderr.strip()[-500:]}")
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
 def child(task: str, kb: Path, cache: Path, *extra: str) -> dict:
@@ -176,15 +205,22 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=600)
     parser.add_argument("--cli-runs", type=int, default=5)
+    parser.add_argument(
+        "--peers-venv",
+        type=Path,
+        default=PEERS_VENV,
+        help="environment with tantivy and jieba (benchmarks/requirements-peers.txt)",
+    )
     arguments = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="kbtool-search-bench-"))
     try:
         kb, cache = generate(workdir / "kb", arguments.count), workdir / "cache"
         first = child("build", kb, cache)
         rebuild = child("rebuild", kb, cache)
-        target = kb / "faq" / "entry-00003.yaml"
+        target = kb / entry_text(3, arguments.count)[0]
         target.write_text(
-            target.read_text("utf-8").replace("比较常见", "比较常见，也叫测试更新"), "utf-8"
+            target.read_text("utf-8").replace("summary: >-\n  ", "summary: >-\n  (已更新)", 1),
+            "utf-8",
         )
         update = child("update", kb, cache)
         queries_file = workdir / "queries.json"
@@ -263,6 +299,19 @@ def main() -> None:
             [first["peak_mb"], rebuild["peak_mb"], update["peak_mb"], warm["peak_mb"], *peaks]
         )
         print(f"peak memory of any step: {peak:.0f} MB   (goal < 400 MB)")
+        theirs = peer(arguments.peers_venv, kb, queries_file, workdir / "tantivy")
+        if theirs is not None:
+            their_p95 = percentile(theirs["first_pass_ms"], 0.95)
+            print(
+                f"peer: tantivy BM25 over jieba-split text: build {theirs['build_seconds']:.1f} s, "
+                f"first pass p50 {percentile(theirs['first_pass_ms'], 0.5):.2f} ms, "
+                f"p95 {their_p95:.2f} ms"
+            )
+            print(
+                f"ratios kbtool / tantivy: index build {rebuild['seconds'] / theirs['build_seconds']:.1f}, "
+                f"query p95 {percentile(first_pass, 0.95) / max(their_p95, 1e-6):.1f} "
+                "(kbtool also expands lay terms, typos and pinyin; tantivy matches jieba words only)"
+            )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
