@@ -12,12 +12,14 @@ from pathlib import Path
 from .config import KbConfig, load_config
 from .consistency import EntryLinks, entry_links, entry_problems, link_problems
 from .hints import approve_hint
+from .linkcache import cached_links
 from .lint import Rule, WordingConfig, lint_entry, load_rules
 from .loader import entry_files, load_entry, read_fields
 from .model import Entry, Problem
 from .review.drift import StaleTranslation, stale_translations
 from .review.state import review_state
 from .reviewers import Registry, load_registry, signoff_problems
+from .search.store import cache_dir_for
 from .validate import schema_problems
 
 
@@ -137,7 +139,7 @@ def check_kb(
                 links.append(entry_links(entry))
                 entries.append(entry)
     checked = {record.file for record in links}
-    links += _links_only(others, kb)
+    links += _links_only(others, kb, cache_dir_for(kb, config.cache_dir, os.environ))
     loaded = {record.file for record in links}
     broken = {path.stem: shown for path, shown in files if shown not in loaded}
     problems += [p for p in link_problems(links, broken=broken) if p.file in checked]
@@ -165,16 +167,20 @@ def _named(path: Path, wanted: list[str]) -> bool:
 LINK_FIELDS = frozenset({"id", "lang", "related", "translations", "review"})
 
 
-def _links_only(files: list[tuple[Path, str]], root: Path) -> list[EntryLinks]:
+def _links_only(files: list[tuple[Path, str]], root: Path, cache_dir: Path) -> list[EntryLinks]:
     """Ids, languages, links and sign-offs of the readable entries not being checked themselves,
-    read quickly and without positions (nothing is reported in them)."""
-    records = []
-    for path, shown in files:
+    read quickly and without positions (nothing is reported in them), and kept in the cache
+    folder for the next check (linkcache)."""
+
+    def read(path: Path, shown: str) -> EntryLinks | None:
         data = read_fields(path, LINK_FIELDS, root)
-        if data is not None:
-            entry = Entry(path=path, file=shown, folder=path.parent.name, data=data, source="")
-            records.append(entry_links(entry))
-    return records
+        if data is None:
+            return None
+        return entry_links(
+            Entry(path=path, file=shown, folder=path.parent.name, data=data, source="")
+        )
+
+    return cached_links(files, cache_dir, read) if files else []
 
 
 _WORKER_CHECKS: _Checks | None = None
