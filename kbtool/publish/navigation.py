@@ -78,7 +78,7 @@ def _list_page(
         body or f"<p>{escape(label(lang, 'empty'))}</p>",
         "</div>",
     ]
-    return markdown_page(page_meta(title, searchable=False), "\n".join(parts))
+    return markdown_page(page_meta(title), "\n".join(parts))
 
 
 def home_page(lang: str, catalog: Catalog, site_name: str) -> str:
@@ -130,7 +130,7 @@ def home_page(lang: str, catalog: Catalog, site_name: str) -> str:
         ),
         "</div>",
     ]
-    meta = page_meta(site_name, label(lang, "home.intro"), searchable=False)
+    meta = page_meta(site_name, label(lang, "home.intro"))
     del meta["title"]  # the theme titles the home page with the site's name
     return markdown_page(meta, "\n".join(p for p in parts if p))
 
@@ -175,7 +175,7 @@ def a_to_z_page(lang: str, catalog: Catalog) -> str:
         sections or f"<p>{escape(label(lang, 'empty'))}</p>",
         "</div>",
     ]
-    return markdown_page(page_meta(label(lang, "a_z"), searchable=False), "\n".join(parts))
+    return markdown_page(page_meta(label(lang, "a_z")), "\n".join(parts))
 
 
 def _anchor(letter: str) -> str:
@@ -203,11 +203,7 @@ def _group_pages(lang: str, catalog: Catalog, group: str) -> dict[str, str]:
         f'<ul class="kb-list">{links}</ul>' if links else f"<p>{escape(label(lang, 'empty'))}</p>",
         "</div>",
     ]
-    pages = {
-        f"{group}/index.md": markdown_page(
-            page_meta(label(lang, key), searchable=False), "\n".join(parts)
-        )
-    }
+    pages = {f"{group}/index.md": markdown_page(page_meta(label(lang, key)), "\n".join(parts))}
     for name, entries in members.items():
         here = f"{index_url}{slugs[name]}/"
         pages[f"{group}/{slugs[name]}.md"] = _list_page(

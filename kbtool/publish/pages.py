@@ -28,15 +28,14 @@ def markdown_page(meta: dict[str, Any], html: str) -> str:
     return f"---\n{head}---\n\n{html.strip()}\n"
 
 
-def page_meta(
-    title: str, description: str | None = None, *, searchable: bool = True
-) -> dict[str, Any]:
-    """Front matter: the title and description are HTML-escaped, as themes print them as-is."""
-    meta: dict[str, Any] = {"title": escape(title)}
+def page_meta(title: str, description: str | None = None) -> dict[str, Any]:
+    """Front matter: the title and description are HTML-escaped, as themes print them as-is.
+
+    No page goes into the theme's own search index: the site searches the index kbtool writes
+    (sitesearch), and building the theme's one segmented every page with jieba again."""
+    meta: dict[str, Any] = {"title": escape(title), "search": {"exclude": True}}
     if description:
         meta["description"] = escape(" ".join(description.split()))
-    if not searchable:
-        meta["search"] = {"exclude": True}
     return meta
 
 

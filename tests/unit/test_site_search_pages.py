@@ -65,3 +65,12 @@ def test_each_language_has_its_own_words(out: Path) -> None:
     en = (out / "en" / "index.html").read_text("utf-8")
     assert 'data-kb-lang="zh"' in zh and "搜索疾病、症状或问题" in zh
     assert 'data-kb-lang="en"' in en and "Search conditions, symptoms or questions" in en
+
+
+def test_the_theme_index_it_would_never_read_holds_no_page(out: Path) -> None:
+    """The theme's own search index is not built from the pages (kbtool's index serves the
+    search box): no page text in it, so no second segmentation of every page."""
+    for theme_index in sorted(out.rglob("search/search_index.json")):
+        docs = json.loads(theme_index.read_text("utf-8"))["docs"]
+        assert [doc["location"] for doc in docs] == [], theme_index
+    assert (out / INDEX_FILE).is_file()
