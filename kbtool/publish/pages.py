@@ -21,10 +21,13 @@ from .labels import label
 from .select import Published
 from .urls import lang_root, relative, section_url
 
+_Dumper: type[Any] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+"""libyaml's writer where PyYAML has it: the same values, a few times faster per page."""
+
 
 def markdown_page(meta: dict[str, Any], html: str) -> str:
     """A Markdown file: YAML front matter, then one block of HTML that Markdown passes through."""
-    head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=1000)
+    head = yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=True, width=1000)
     return f"---\n{head}---\n\n{html.strip()}\n"
 
 
