@@ -30,7 +30,6 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic_kb import generate
 from kbtool.check import check_kb
-from kbtool.history import signed_off_revision
 from kbtool.publish import build_site
 from kbtool.publish.build import site_documents
 from kbtool.publish.catalog import build_catalog
@@ -38,6 +37,7 @@ from kbtool.publish.labels import LANGS
 from kbtool.publish.mkdocs_build import write_files
 from kbtool.publish.select import select_entries
 from kbtool.publish.settings import find_template, load_settings
+from kbtool.review.history import signed_off_revision
 
 PEERS_VENV = ROOT / "benchmarks" / ".venv-peers"
 
