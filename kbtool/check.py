@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import multiprocessing
 import os
 from collections.abc import Sequence
@@ -11,8 +12,8 @@ from pathlib import Path
 
 from .config import KbConfig, load_config
 from .consistency import EntryLinks, entry_links, entry_problems, link_problems
+from .filecache import FileCheck, cached_checks, cached_links
 from .hints import approve_hint
-from .linkcache import cached_links
 from .lint import Rule, WordingConfig, lint_entry, load_rules
 from .loader import entry_files, load_entry, read_fields
 from .model import Entry, Problem
@@ -125,12 +126,9 @@ def check_kb(
         walk_problems = [p for p in walk_problems if _named(Path(p.file), wanted)]
     problems += walk_problems
     entries: list[Entry] = []
-    can_fork = "fork" in multiprocessing.get_all_start_methods()
-    if not keep_entries and jobs > 1 and can_fork and len(chosen) >= PARALLEL_MIN_FILES:
-        found, links = _check_in_processes(chosen, checks, jobs)
-        problems += found
-    else:
-        links = []
+    cache_dir = cache_dir_for(kb, config.cache_dir, os.environ)
+    links = []
+    if keep_entries:
         for path, shown in chosen:
             entry, load_problems = load_entry(path, folder=path.parent.name, shown=shown)
             problems += load_problems
@@ -138,8 +136,15 @@ def check_kb(
                 problems += entry_checks(entry, checks)
                 links.append(entry_links(entry))
                 entries.append(entry)
+    else:
+        key = _checks_key(checks)
+        for found, record in cached_checks(
+            chosen, cache_dir, key, lambda stale: _check_files(stale, checks, jobs)
+        ):
+            problems += found
+            links += [record] if record is not None else []
     checked = {record.file for record in links}
-    links += _links_only(others, kb, cache_dir_for(kb, config.cache_dir, os.environ))
+    links += _links_only(others, kb, cache_dir)
     loaded = {record.file for record in links}
     broken = {path.stem: shown for path, shown in files if shown not in loaded}
     problems += [p for p in link_problems(links, broken=broken) if p.file in checked]
@@ -170,7 +175,7 @@ LINK_FIELDS = frozenset({"id", "lang", "related", "translations", "review"})
 def _links_only(files: list[tuple[Path, str]], root: Path, cache_dir: Path) -> list[EntryLinks]:
     """Ids, languages, links and sign-offs of the readable entries not being checked themselves,
     read quickly and without positions (nothing is reported in them), and kept in the cache
-    folder for the next check (linkcache)."""
+    folder for the next check (filecache)."""
 
     def read(path: Path, shown: str) -> EntryLinks | None:
         data = read_fields(path, LINK_FIELDS, root)
@@ -183,38 +188,57 @@ def _links_only(files: list[tuple[Path, str]], root: Path, cache_dir: Path) -> l
     return cached_links(files, cache_dir, read) if files else []
 
 
+def _checks_key(checks: _Checks) -> str:
+    """Everything a file's own checks depend on besides the file: today, the KB's settings,
+    reviewers and rules, and kbtool's own files (code, rules, model, schema), by size and time."""
+    digest = hashlib.sha256()
+    for part in (checks.today, checks.config, checks.registry, checks.wording, checks.rules):
+        digest.update(repr(part).encode("utf-8", "replace"))
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if "__pycache__" not in path.parts and path.is_file():
+            info = path.stat()
+            digest.update(f"{path.relative_to(package)}:{info.st_size}:{info.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def _check_one(path: Path, shown: str, checks: _Checks) -> FileCheck:
+    entry, problems = load_entry(path, folder=path.parent.name, shown=shown)
+    if entry is None:
+        return problems, None
+    return problems + entry_checks(entry, checks), entry_links(entry)
+
+
+def _check_files(files: list[tuple[Path, str]], checks: _Checks, jobs: int) -> list[FileCheck]:
+    """Each file checked on its own, in order: in several processes for many files."""
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if jobs > 1 and can_fork and len(files) >= PARALLEL_MIN_FILES:
+        return _check_in_processes(files, checks, jobs)
+    return [_check_one(path, shown, checks) for path, shown in files]
+
+
 _WORKER_CHECKS: _Checks | None = None
 
 
-def _check_chunk(files: list[tuple[Path, str]]) -> tuple[list[Problem], list[EntryLinks]]:
+def _check_chunk(files: list[tuple[Path, str]]) -> list[FileCheck]:
     assert _WORKER_CHECKS is not None
-    problems: list[Problem] = []
-    links: list[EntryLinks] = []
-    for path, shown in files:
-        entry, load_problems = load_entry(path, folder=path.parent.name, shown=shown)
-        problems += load_problems
-        if entry is not None:
-            problems += entry_checks(entry, _WORKER_CHECKS)
-            links.append(entry_links(entry))
-    return problems, links
+    return [_check_one(path, shown, _WORKER_CHECKS) for path, shown in files]
 
 
 def _check_in_processes(
     files: list[tuple[Path, str]], checks: _Checks, jobs: int
-) -> tuple[list[Problem], list[EntryLinks]]:
-    """Split the files over forked workers that inherit the compiled rules."""
+) -> list[FileCheck]:
+    """Split the files over forked workers that inherit the compiled rules; results in order."""
     from concurrent.futures import ProcessPoolExecutor  # only for large KBs: a light start
 
     global _WORKER_CHECKS
     _WORKER_CHECKS = checks
     size = max(50, len(files) // (jobs * 4))
     chunks = [files[start : start + size] for start in range(0, len(files), size)]
-    problems: list[Problem] = []
-    links: list[EntryLinks] = []
+    found: list[FileCheck] = []
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for found, chunk_links in pool.map(_check_chunk, chunks):
-            problems += found
-            links += chunk_links
+        for chunk in pool.map(_check_chunk, chunks):
+            found += chunk
     _WORKER_CHECKS = None
-    return problems, links
+    return found

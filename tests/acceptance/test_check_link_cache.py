@@ -1,4 +1,4 @@
-"""`kbtool check FILE` keeps the other entries' ids and links in the cache folder (linkcache):
+"""`kbtool check FILE` keeps the other entries' ids and links in the cache folder (filecache):
 the next check reads only what changed, and a changed, damaged or unwritable cache never
 changes what is reported."""
 
@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from kbtool.filecache import VERSION
 from tests.helpers import entry_data, write_entry
 
 
@@ -55,13 +56,13 @@ def test_a_damaged_cache_is_read_again(
     cache = tmp_path / "cache" / "links.json"
     data = json.loads(cache.read_text(encoding="utf-8"))
     for name in data["files"]:
-        data["files"][name][1] = ["not", "a", "record"]  # right stamp, wrong content
+        data["files"][name][2] = ["not", "a", "record"]  # right stamp and name, wrong content
     cache.write_text(json.dumps(data), encoding="utf-8")
     write_entry(linked_kb, entry_data("eye-a"), name="eye-c")
     assert _codes(cli_json)[1] == ["duplicate-id"]
     cache.write_bytes(b"\x00\xff{ not json")
     assert _codes(cli_json)[1] == ["duplicate-id"]
-    assert json.loads(cache.read_text(encoding="utf-8"))["version"] == 1  # rewritten
+    assert json.loads(cache.read_text(encoding="utf-8"))["version"] == VERSION  # rewritten
 
 
 def test_an_unwritable_cache_folder_costs_only_speed(
