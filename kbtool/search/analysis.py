@@ -22,6 +22,8 @@ MAX_TERM_CHARS = 8
 """Longest title or alias piece added to jieba's dictionary as one word."""
 MAX_READINGS = 4
 """Most pinyin spellings indexed per name word (polyphonic characters give several)."""
+MAX_CACHED_RUNS = 200_000
+"""Most Chinese runs whose words `DocumentAnalyzer.words` keeps (a few MB); past it, it starts over."""
 
 
 @dataclass
@@ -97,6 +99,7 @@ class DocumentAnalyzer:
             self._jieba.total = total_of(self._jieba.FREQ)
         self._jieba.initialized = True
         self.user_words: set[str] = set()
+        self._run_words: dict[str, list[str]] = {}
         self._sounds = _SoundCache(root / f"pinyin-words-{_version('pypinyin')}.json")
         self.chars_file = root / f"pinyin-chars-{_version('pypinyin')}.txt"
         self._chars = _char_table(self.chars_file)
@@ -123,9 +126,12 @@ class DocumentAnalyzer:
         return sorted(found)
 
     def add_user_words(self, words: Iterable[str]) -> None:
-        for word in sorted(set(words) - self.user_words):
+        new = sorted(set(words) - self.user_words)
+        for word in new:
             self._jieba.add_word(word)
             self.user_words.add(word)
+        if new:  # runs may now be cut differently
+            self._run_words.clear()
 
     def frequencies(self, words: Iterable[str]) -> dict[str, int]:
         """jieba's count for each known word (the KB's own terms included)."""
@@ -139,12 +145,21 @@ class DocumentAnalyzer:
             if run.kind == "latin":
                 terms += english_terms(run.text)
             else:
-                terms += [
-                    w
-                    for w in self._jieba.cut_for_search(run.text, HMM=False)
-                    if w not in ZH_STOPWORDS
-                ]
+                terms += self._han_words(run.text)
         return terms
+
+    def _han_words(self, run: str) -> list[str]:
+        """jieba's search-mode words of one Chinese run, stopwords dropped. Kept per run: the
+        same phrases recur across entries (headings, red flags, "立即拨打120"), and cutting is
+        most of the cost of a build."""
+        found = self._run_words.get(run)
+        if found is None:
+            if len(self._run_words) >= MAX_CACHED_RUNS:
+                self._run_words.clear()
+            found = self._run_words[run] = [
+                w for w in self._jieba.cut_for_search(run, HMM=False) if w not in ZH_STOPWORDS
+            ]
+        return found
 
     def analyse(self, data: dict[str, Any]) -> Analysed:
         """Index-field text for one entry's data."""

@@ -242,3 +242,16 @@ def test_quick_and_full_dictionary_loading_give_the_same_terms(tmp_path: Path) -
     assert quick.total == full.total
     for data in SMALL_KB:
         assert quick.analyse(data) == full.analyse(data)
+
+
+def test_a_phrase_seen_before_is_cut_again_after_a_dictionary_word_is_added(
+    tmp_path: Path,
+) -> None:
+    from kbtool.search.analysis import DocumentAnalyzer
+
+    analyzer = DocumentAnalyzer(seeded_cache(tmp_path) / "search", few=True)
+    phrase = "请注意红眼睛病的表现"
+    assert "红眼睛病" not in analyzer.words(phrase)
+    assert analyzer.words(phrase) == analyzer.words(phrase)  # the same phrase, the same words
+    analyzer.add_user_words(["红眼睛病"])
+    assert "红眼睛病" in analyzer.words(phrase)
