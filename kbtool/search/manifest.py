@@ -15,11 +15,11 @@ from typing import Any
 
 from ..model import FOLDER_TYPES
 from .schema import index_version
-from .seal import is_signed, signed
+from .seal import signed_bytes, verified_bytes
 
 MANIFEST = "manifest.json"
-"""JSON signed with this user's index key (see `seal`): plain data that nothing can make run code,
-and that kbtool trusts only when it wrote it itself."""
+"""JSON after a line holding its HMAC under this user's index key (see `seal.signed_bytes`): plain
+data that nothing can make run code, and that kbtool trusts only when it wrote it itself."""
 MAX_MANIFEST_BYTES = 256 * 1024 * 1024
 
 FileStat = tuple[int, int]
@@ -77,11 +77,12 @@ def read_manifest(generation: Path | None, kb: Path) -> Manifest | None:
         path = generation / MANIFEST
         if path.stat().st_size > MAX_MANIFEST_BYTES:
             return None
-        data = json.loads(path.read_text("utf-8"))
+        body = verified_bytes(path.read_bytes())
+        data = json.loads(body) if body is not None else None
     except (OSError, ValueError):
         return None
     if (
-        not is_signed(data)
+        not isinstance(data, dict)
         or data.get("version") != index_version()
         or data.get("kb") != str(kb.resolve())
         or not _valid_entries(data.get("entries"))
@@ -115,7 +116,8 @@ def _valid_entries(entries: Any) -> bool:
 def write_manifest(generation: Path, manifest: Manifest) -> None:
     path = generation / MANIFEST
     temporary = path.with_name(f".{MANIFEST}.{os.getpid()}")
-    temporary.write_text(json.dumps(signed(manifest.as_data()), ensure_ascii=False), "utf-8")
+    body = json.dumps(manifest.as_data(), ensure_ascii=False).encode("utf-8")
+    temporary.write_bytes(signed_bytes(body))
     os.replace(temporary, path)
 
 

@@ -83,7 +83,25 @@ def _fallback_key() -> bytes:
 
 def _mac(body: Mapping[str, Any]) -> str:
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hmac.new(user_key(), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+    return _mac_of(canonical.encode("utf-8"))
+
+
+def _mac_of(data: bytes) -> str:
+    return hmac.new(user_key(), data, hashlib.sha256).hexdigest()
+
+
+def signed_bytes(body: bytes) -> bytes:
+    """`body` after a first line holding its HMAC under this user's key. For large data (the
+    manifest): the HMAC covers the bytes as written, so nothing is serialised twice."""
+    return _mac_of(body).encode("ascii") + b"\n" + body
+
+
+def verified_bytes(blob: bytes) -> bytes | None:
+    """What `signed_bytes` was given, when `blob` carries a valid HMAC of it; else None."""
+    mac, newline, body = blob.partition(b"\n")
+    if not newline or not hmac.compare_digest(mac, _mac_of(body).encode("ascii")):
+        return None
+    return body
 
 
 def signed(body: dict[str, Any]) -> dict[str, Any]:
