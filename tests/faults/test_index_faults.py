@@ -53,9 +53,19 @@ DAMAGE: dict[str, Callable[[Path], None]] = {
     "pinyin-table-truncated": lambda gen: _cut(next(gen.parent.glob("pinyin-chars-*.txt")), 50),
     "dictionary-deleted": lambda gen: next(gen.parent.glob("zh-dict-*.bin")).unlink(),
     "manifest-truncated": lambda gen: _cut(gen / "manifest.json", 10),
+    "manifest-edited": lambda gen: _edit(
+        gen / "manifest.json", b'"indexed": true', b'"indexed": false'
+    ),
     "seal-deleted": lambda gen: (gen / "seal.json").unlink(),
     "extra-toc-added": lambda gen: (gen / "whoosh" / "_MAIN_99.toc").write_bytes(b"\0" * 40),
 }
+
+
+def _edit(path: Path, old: bytes, new: bytes) -> None:
+    """Change the first `old` in the file to `new`, leaving the rest (and any signature) as it was."""
+    data = path.read_bytes()
+    assert old in data
+    path.write_bytes(data.replace(old, new, 1))
 
 
 def _cut(path: Path, size: int) -> None:
