@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.site_search_speed import CHROMIUM, CHROMIUM_ARGS, serve
-from kbtool.publish import build_site
+from kbtool.publish import build_site, pages
 from kbtool.publish.settings import find_template
 
 TODAY = dt.date(2026, 11, 22)
@@ -225,6 +225,7 @@ def main() -> None:
                 builtin_settings(kb, work / "builtin-settings") if engine == "builtin" else None
             )
             site = work / f"site-{engine}"
+            pages.THEME_INDEXES_ENTRIES = engine == "builtin"  # the peer needs its own index
             build_site(kb, site, TODAY, config=config)
             started = time.perf_counter()
             results = run_queries(site, engine, items)

@@ -31,12 +31,19 @@ def markdown_page(meta: dict[str, Any], html: str) -> str:
     return f"---\n{head}---\n\n{html.strip()}\n"
 
 
-def page_meta(title: str, description: str | None = None) -> dict[str, Any]:
-    """Front matter: the title and description are HTML-escaped, as themes print them as-is.
+THEME_INDEXES_ENTRIES = False
+"""Whether entry pages also go into the theme's own search index. The site never reads it
+(kbtool's index serves the search box) and building it segments every page with jieba again;
+only benchmarks/site_search_quality.py turns it on, to compare the theme's search with ours."""
 
-    No page goes into the theme's own search index: the site searches the index kbtool writes
-    (sitesearch), and building the theme's one segmented every page with jieba again."""
-    meta: dict[str, Any] = {"title": escape(title), "search": {"exclude": True}}
+
+def page_meta(
+    title: str, description: str | None = None, *, theme_search: bool = False
+) -> dict[str, Any]:
+    """Front matter: the title and description are HTML-escaped, as themes print them as-is."""
+    meta: dict[str, Any] = {"title": escape(title)}
+    if not theme_search:
+        meta["search"] = {"exclude": True}
     if description:
         meta["description"] = escape(" ".join(description.split()))
     return meta
@@ -79,7 +86,8 @@ def entry_page(item: Published, catalog: Catalog) -> str:
         "</div>",
     ]
     return markdown_page(
-        page_meta(item.title, _text(content.get("summary"))), "\n".join(p for p in parts if p)
+        page_meta(item.title, _text(content.get("summary")), theme_search=THEME_INDEXES_ENTRIES),
+        "\n".join(p for p in parts if p),
     )
 
 
