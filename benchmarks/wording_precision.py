@@ -14,6 +14,7 @@ Usage:  python benchmarks/wording_precision.py [--heldout] [--show] [--rules-onl
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -259,5 +260,14 @@ def main() -> int:
     return 0
 
 
+def run() -> int:
+    """main(), quiet when the reader stops early (`... | head`): the rest is simply not printed."""
+    try:
+        return main()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

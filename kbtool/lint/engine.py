@@ -13,6 +13,7 @@ from .classifier import MIN_CHARS, RULE_PREFIX, load_model, sentence_verdicts
 from .config import WordingConfig
 from .finding import TextFinding
 from .load import load_categories
+from .plain import CATEGORY as PLAIN
 from .plain import plain_findings
 from .plan import TextIndex, make_plan, pattern_index
 from .rule import Rule
@@ -109,14 +110,21 @@ def _model_findings(
     found: list[TextFinding],
     config: WordingConfig,
 ) -> list[TextFinding]:
-    """Warnings from the classifier for sentences no rule flagged in the same category.
+    """Warnings from the classifier for sentences no rule flagged.
 
-    A patient's question is never a claim, so questions are not scored."""
+    A patient's question is never a claim, so questions are not scored. A sentence a rule already
+    flagged is not scored either: out of fold, the model's extra category there was mostly wrong
+    (`python -m kbtool.lint.train --check --compare` measures both ways)."""
     model = None if MODEL in config.disabled else load_model()
     if model is None:
         return []
-    spans = [span for s, e in sentences.spans if (span := _statement_part(masked, s, e, lang))]
-    skip = [(f.category, f.start, f.end) for f in found]
+    skip = [(f.category, f.start, f.end) for f in found if f.category != PLAIN]
+    spans = [
+        span
+        for s, e in sentences.spans
+        if not any(fs < e and s < fe for _, fs, fe in skip)
+        and (span := _statement_part(masked, s, e, lang))
+    ]
     categories = load_categories()
     findings: list[TextFinding] = []
     for category, start, end, _score in sentence_verdicts(model, masked, lang, spans, skip):

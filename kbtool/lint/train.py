@@ -8,7 +8,8 @@ fixed seed so the same data always gives the same file. Sentences of the held-ou
 ending in `-holdout`) are never used. Every sentence of the sample KB (`kb/`) and of the
 service-FAQ test KB is added as accurate text, so the model learns what real entries say. Each
 category's threshold is the lowest score at which its out-of-fold precision stays at or above
-`--precision` (default 0.9); a category that cannot reach it, or that would then catch fewer than
+`--precision` (default 0.95, chosen with `--compare`, which scores rules plus out-of-fold model
+findings under each threshold goal and with or without the model on sentences a rule flagged); a category that cannot reach it, or that would then catch fewer than
 `--min-recall` (default 0.15) of its sentences out of fold, is left to the rules: it would cost
 time on every sentence and catch almost nothing new."""
 
@@ -27,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from ..fields import text_values
 from .classifier import MODEL_FILE, features
 from .labelled import FILES, held_out, load
 from .load import BUILTIN_DIR, load_categories
@@ -67,26 +69,17 @@ def labelled(paths: Iterable[Path]) -> list[dict[str, Any]]:
 
 
 def kb_sentences(folders: list[Path]) -> list[dict[str, Any]]:
-    """Every sentence of the patient-facing text of the entries in these KBs, as accurate text."""
+    """Every sentence of every wording-checked field of the entries in these KBs (the field
+    registry says which), as accurate text."""
     found: list[dict[str, Any]] = []
     for folder in folders:
         for path in sorted(folder.glob("*/*.yaml")):
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             if not isinstance(data, dict) or data.get("lang") not in ("zh", "en"):
                 continue
-            texts = [data.get(k) for k in ("title", "question", "summary", "body")]
-            texts += [
-                f.get(k)
-                for f in data.get("red_flags") or []
-                if isinstance(f, dict)
-                for k in ("when", "action")
-            ]
-            for text in texts:
-                if isinstance(text, str):
-                    for start, end in split_sentences(text).spans:
-                        found.append(
-                            {"lang": data["lang"], "categories": [], "text": text[start:end]}
-                        )
+            for _, _, text in text_values(data, lambda field: field.wording):
+                for start, end in split_sentences(text).spans:
+                    found.append({"lang": data["lang"], "categories": [], "text": text[start:end]})
     return found
 
 
@@ -126,10 +119,58 @@ def _threshold(scored: list[tuple[float, bool]], precision: float) -> float:
     return best
 
 
-def train(precision: float, report: bool, min_recall: float = 0.15) -> dict[str, Any]:
+def rule_categories(items: list[dict[str, Any]]) -> list[set[str]]:
+    """The categories the rules alone flag in each sentence (the model switched off)."""
+    from . import WordingConfig, lint_text, load_rules  # the engine, only when comparing
+
+    rules, _ = load_rules()
+    config = WordingConfig.from_mapping({"disabled": ["model"]})
+    return [
+        {f.category for f in lint_text(i["text"], i["lang"], rules, config=config)} - {"plain"}
+        for i in items
+    ]
+
+
+def compare_policies(
+    items: list[dict[str, Any]],
+    out_of_fold: dict[tuple[int, str], float],
+    limits: dict[str, dict[str, dict[str, float]]],
+) -> list[str]:
+    """Rules plus out-of-fold model findings, micro precision and recall, under each policy:
+    the model's thresholds at each precision goal, adding a category to any sentence or only
+    to sentences no rule flagged (a second category on a flagged sentence is mostly wrong)."""
+    by_rules = rule_categories(items)
+    lines = []
+    for goal, thresholds in sorted(limits.items()):
+        for alone in (False, True):
+            tp = fp = fn = 0
+            for n, (item, ruled) in enumerate(zip(items, by_rules)):
+                found = set(ruled)
+                if not (alone and ruled):
+                    found |= {
+                        c
+                        for c, limit in thresholds[item["lang"]].items()
+                        if out_of_fold.get((n, c), -math.inf) >= limit
+                    }
+                want = set(item["categories"])
+                tp, fp, fn = tp + len(found & want), fp + len(found - want), fn + len(want - found)
+            where = "sentences no rule flagged" if alone else "any sentence"
+            lines.append(
+                f"thresholds at precision >= {goal}, model on {where}: rules + model out of fold "
+                f"P {tp / max(1, tp + fp):.3f} R {tp / max(1, tp + fn):.3f} (fp {fp}, fn {fn})"
+            )
+    return lines
+
+
+def train(
+    precision: float, report: bool, min_recall: float = 0.15, compare: bool = False
+) -> dict[str, Any]:
     sets = word_sets()
     categories = list(load_categories())
     items = labelled(FILES) + kb_sentences(ACCURATE_KBS)
+    oof: dict[tuple[int, str], float] = {}
+    goals = sorted({0.9, 0.95, precision}) if compare else [precision]
+    limits: dict[str, dict[str, dict[str, float]]] = {f"{g:.2f}": {} for g in goals}
     model: dict[str, Any] = {
         "weights": {},
         "bias": {},
@@ -138,11 +179,13 @@ def train(precision: float, report: bool, min_recall: float = 0.15) -> dict[str,
         "trained_on": len(items),
     }
     for lang in ("zh", "en"):
+        index = [n for n, i in enumerate(items) if i["lang"] == lang]
         rows = [
-            (features(i["text"], lang, sets[lang]), set(i["categories"]))
-            for i in items
-            if i["lang"] == lang
+            (features(items[n]["text"], lang, sets[lang]), set(items[n]["categories"]))
+            for n in index
         ]
+        for goal in limits.values():
+            goal[lang] = {}
         model["weights"][lang], model["bias"][lang], model["thresholds"][lang] = {}, {}, {}
         for category in categories:
             data = [(f, category in cats) for f, cats in rows]
@@ -153,9 +196,15 @@ def train(precision: float, report: bool, min_recall: float = 0.15) -> dict[str,
             for k in range(FOLDS):
                 train_rows = [row for j, fold in enumerate(folds) if j != k for row in fold]
                 weights, bias = _fit(train_rows, SEED + k)
-                out_of_fold += [(_score(weights, bias, f), y) for f, y in folds[k]]
-            limit = _threshold(out_of_fold, precision)
+                for m, (f, y) in enumerate(folds[k]):
+                    out_of_fold.append((_score(weights, bias, f), y))
+                    oof[(index[k + m * FOLDS], category)] = out_of_fold[-1][0]
             positives = sum(y for _, y in data)
+            for name, goal in limits.items():
+                cut = _threshold(out_of_fold, float(name))
+                if sum(y for s, y in out_of_fold if s >= cut) / positives >= min_recall:
+                    goal[lang][category] = cut
+            limit = _threshold(out_of_fold, precision)
             recall = sum(y for s, y in out_of_fold if s >= limit) / positives
             if report:
                 verdict = "" if recall >= min_recall else "  (left to the rules)"
@@ -170,16 +219,23 @@ def train(precision: float, report: bool, min_recall: float = 0.15) -> dict[str,
             model["weights"][lang][category] = kept
             model["bias"][lang][category] = round(bias, 4)
             model["thresholds"][lang][category] = round(limit, 4)
+    if compare:
+        print("\n".join(compare_policies(items, oof, limits)))
     return model
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report cross-validated figures only")
-    parser.add_argument("--precision", type=float, default=0.9)
+    parser.add_argument("--precision", type=float, default=0.95)
     parser.add_argument("--min-recall", type=float, default=0.15)
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="also score rules + model out of fold under each policy for the model's findings",
+    )
     args = parser.parse_args()
-    model = train(args.precision, report=True, min_recall=args.min_recall)
+    model = train(args.precision, report=True, min_recall=args.min_recall, compare=args.compare)
     if not args.check:
         text = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         tmp = MODEL_FILE.with_suffix(".json.tmp")

@@ -236,6 +236,14 @@ def test_model_skips_questions_rule_findings_and_can_be_switched_off(tiny_model:
     ]
 
 
+def test_model_adds_no_second_category_to_a_sentence_a_rule_flagged(tiny_model: Path) -> None:
+    """Out of fold, the model's extra category on a sentence a rule flagged was mostly wrong."""
+    found = lint_text("这种药酒有神效，今天预约免挂号费。", "zh", RULES)
+    assert {f.category for f in found} == {"price-lure"}
+    alone = lint_text("这种药酒有神效。今天预约免挂号费。", "zh", RULES)
+    assert {f.rule_id for f in alone if f.rule_id.startswith("model-")} == {"model-guarantee"}
+
+
 def test_a_damaged_model_file_leaves_the_rules_running(tmp_path: Path) -> None:
     for content in ("{not json", json.dumps({"weights": 3}), json.dumps([1, 2])):
         path = tmp_path / "classifier.json"
@@ -269,6 +277,25 @@ def test_trainer_and_benchmark_share_every_labelled_file_and_never_train_on_held
         encoding="utf-8",
     )
     assert [i["text"] for i in train.labelled([batch])] == ["请按时复诊。"]
+
+
+def test_trainer_reads_every_wording_checked_field_of_a_kb_as_accurate_text(
+    tmp_path: Path,
+) -> None:
+    from kbtool.lint import train
+
+    (tmp_path / "aftercare").mkdir()
+    (tmp_path / "aftercare" / "wound.yaml").write_text(
+        "id: wound\ntype: aftercare\nlang: zh\ntitle: 伤口护理\nsummary: 保持伤口干燥。\n"
+        "body: 每天换药。\nstaff_notes: 内部备注。\naliases: [换药]\n"
+        "red_flags:\n  - when: 伤口流脓\n    urgency: urgent\n    action: 当天复诊。\n"
+        "    ask: 伤口有没有流脓？\n"
+        "callback:\n  days: [3]\n  remind: [记得按时换药。]\n  notes: 先核对身份。\n",
+        encoding="utf-8",
+    )
+    texts = {i["text"] for i in train.kb_sentences([tmp_path])}
+    assert {"伤口有没有流脓？", "记得按时换药。", "保持伤口干燥。"} <= texts
+    assert not texts & {"内部备注。", "换药", "先核对身份。"}
 
 
 @pytest.mark.parametrize(
@@ -357,3 +384,24 @@ def test_an_unwritable_pattern_cache_only_costs_speed(
     assert "guarantee" in {f.category for f in lint_text("保证治愈。", "zh", rules)}
     rule_loading._cache.clear()
     pattern_cache._state.update(entries=None, dirty=False, stamp=None)
+
+
+def test_the_wording_benchmark_stops_quietly_when_its_reader_does(tmp_path: Path) -> None:
+    """`python benchmarks/wording_precision.py | head` ends without a BrokenPipeError."""
+    import subprocess
+    import sys
+
+    data = tmp_path / "wording_tiny.yaml"
+    data.write_text("sentences:\n  - {lang: zh, categories: [], text: 请按时复诊。}\n", "utf-8")
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "wording_precision.py"
+    with subprocess.Popen(
+        [sys.executable, "-u", str(script), "--data", str(data)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.readline()
+        proc.stdout.close()  # the reader goes away, as `head` does
+        errors = proc.stderr.read().decode()
+    assert proc.returncode == 0
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
