@@ -478,20 +478,15 @@ def _values(
     return []
 
 
-def texts_at(data: Any, path: tuple[str, ...]) -> list[str]:
-    """Every non-blank string at `path` in an entry's data, through lists of blocks and lists of
-    strings (("red_flags", "when") gives each red flag's warning sign), in file order."""
-    if not path:
-        if isinstance(data, str):
-            return [data] if data.strip() else []
-        if isinstance(data, list):
-            return [text for item in data for text in texts_at(item, ())]
-        return []
-    if isinstance(data, list):
-        return [text for item in data for text in texts_at(item, path)]
-    if isinstance(data, dict):
-        return texts_at(data.get(path[0]), path[1:])
-    return []
+def index_texts(
+    data: dict[str, Any], attribute: Literal["staff_index", "site_index"]
+) -> dict[str, list[tuple[Field, str]]]:
+    """Index field -> (entry field, text) of every text the registry sends there, in the order
+    `text_values` walks them (red flags one by one)."""
+    found: dict[str, list[tuple[Field, str]]] = {}
+    for _path, item, text in text_values(data, lambda item: bool(getattr(item, attribute))):
+        found.setdefault(getattr(item, attribute), []).append((item, text))
+    return found
 
 
 def without_layout(data: dict[str, Any]) -> list[tuple[Field, list[str]]]:

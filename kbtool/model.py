@@ -105,6 +105,11 @@ class RedFlag:
     action: str
     ask: str = ""
 
+    def shown(self) -> dict[str, str]:
+        """The sign, its urgency and the action, as staff search results and pages show them
+        (never the follow-up question)."""
+        return {"when": self.when, "urgency": self.urgency, "action": self.action}
+
     @property
     def rank(self) -> int:
         """Position in URGENCIES (unknown urgencies last)."""

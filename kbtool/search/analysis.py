@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..fields import index_paths, texts_at
+from ..fields import index_texts
 from . import pinyin
 from .tokens import ZH_STOPWORDS, english_terms, han_bigrams, normalize, runs
 
@@ -164,8 +164,8 @@ class DocumentAnalyzer:
     def analyse(self, data: dict[str, Any]) -> Analysed:
         """Index-field text for one entry's data."""
         pieces = {
-            name: [text for path in paths for text in texts_at(data, path)]
-            for name, paths in index_paths("staff_index").items()
+            name: [text for _item, text in texts]
+            for name, texts in index_texts(data, "staff_index").items()
         }
         title, question, summary, flag_text, body = (
             "\n".join(pieces.get(name, []))

@@ -36,10 +36,7 @@ def payload(entry: Entry, problems: list[str]) -> dict[str, Any]:
     """The parts of an entry a search result shows (the body is not needed)."""
     data = entry.data
     shown = {name: data[name] for name in SHOWN_FIELDS if name in data}
-    shown["red_flags"] = [
-        {"when": flag.when, "urgency": flag.urgency, "action": flag.action}
-        for flag in entry.red_flags
-    ]
+    shown["red_flags"] = [flag.shown() for flag in entry.red_flags]
     review = entry.review
     shown["review"] = {
         name: review[name]

@@ -13,10 +13,7 @@ from ..safe_html import render_markdown
 
 def entry_flags(entry: Entry) -> list[dict[str, str]]:
     """The entry's red flags as text, in the same order search results use (emergency first)."""
-    return [
-        {"when": flag.when, "urgency": flag.urgency, "action": flag.action}
-        for flag in by_urgency(entry.red_flags)
-    ]
+    return [flag.shown() for flag in by_urgency(entry.red_flags)]
 
 
 def _strings(value: Any) -> list[str]:

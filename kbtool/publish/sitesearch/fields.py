@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-from ...fields import index_paths, texts_at
+from ...fields import index_texts
 from ..select import Published
 
 FIELDS: tuple[str, ...] = ("title", "alias", "question", "summary", "meta", "flags", "body")
@@ -56,12 +56,11 @@ def plain_body(markdown: str) -> str:
 def field_texts(item: Published) -> dict[str, list[str]]:
     """Field -> the pieces of text an entry shows in it (each alias is its own piece), as the
     field registry (`kbtool/fields.py`, `site_index`) assigns them; Markdown as plain words."""
-    paths = index_paths("site_index")
+    texts = index_texts(item.content, "site_index")
     found = {
         name: [
-            plain_body(text) if path == ("body",) else text.strip()
-            for path in paths.get(name, [])
-            for text in texts_at(item.content, path)
+            plain_body(text) if entry_field.markdown else text.strip()
+            for entry_field, text in texts.get(name, [])
         ]
         for name in FIELDS
     }
