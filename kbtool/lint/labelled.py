@@ -23,6 +23,9 @@ FILES = tuple(
         "wording_fresh4.yaml",
         "wording_fresh5.yaml",
         "wording_fresh6.yaml",
+        "wording_fresh7.yaml",
+        "wording_fresh8.yaml",
+        "wording_fresh9.yaml",
     )
 )
 HELD_OUT = "-holdout"
