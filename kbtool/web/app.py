@@ -73,6 +73,10 @@ def create_app(
     def lang() -> str:
         return "en" if request.args.get("lang") == "en" else "zh"
 
+    if throttle is None:  # one record of failed sign-ins and sign-outs for every worker
+        from .signin_record import SharedRecord, record_file
+
+        throttle = signin.Throttle(record=SharedRecord(record_file(live.cache_dir)))
     signin.install(app, access or Access(), throttle)
 
     @app.after_request

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from . import accounts
 from .access import Access
 from .messages import messages_for
+from .signin_record import MemoryRecord, SignInRecord
 
 COOKIE = "kbtool_session"
 SESSION_SECONDS = 12 * 3600
@@ -27,38 +29,30 @@ MAX_WAIT = 300.0
 
 class Throttle:
     """Failed sign-ins per name and per address: after each one the next try must wait longer
-    (1 s, 2 s, 4 s ... up to 5 minutes). Kept in this process's memory."""
+    (1 s, 2 s, 4 s ... up to 5 minutes). Counted in the sign-in record, which every worker
+    process of the app shares when it lives in a file."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, clock: Callable[[], float] = time.time, record: SignInRecord | None = None
+    ) -> None:
         self.clock = clock
-        self._failures: dict[str, tuple[int, float]] = {}
-        self._lock = threading.Lock()
+        self.record = record if record is not None else MemoryRecord()
 
     def wait(self, keys: list[str]) -> float:
         """Seconds before another attempt is accepted for any of `keys`."""
         now = self.clock()
-        with self._lock:
-            waits = [
-                min(MAX_WAIT, 2.0 ** (count - FREE_FAILURES)) - (now - last)
-                for key in keys
-                for count, last in [self._failures.get(key, (0, 0.0))]
-                if count >= FREE_FAILURES
-            ]
+        waits = [
+            min(MAX_WAIT, 2.0 ** (count - FREE_FAILURES)) - (now - last)
+            for count, last in self.record.failures(keys).values()
+            if count >= FREE_FAILURES
+        ]
         return max([0.0, *waits])
 
     def failed(self, keys: list[str]) -> None:
-        now = self.clock()
-        with self._lock:
-            for key in keys:
-                count, _ = self._failures.get(key, (0, 0.0))
-                self._failures[key] = (count + 1, now)
-            if len(self._failures) > 100_000:  # bounded memory under a flood of names
-                self._failures.clear()
+        self.record.failed(keys, self.clock())
 
     def succeeded(self, keys: list[str]) -> None:
-        with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
+        self.record.succeeded(keys)
 
 
 class AccountsCache:
@@ -102,7 +96,9 @@ def install(app: Flask, access: Access, throttle: Throttle | None = None) -> Non
         )
         return access.secure_cookies or request.is_secure or forwarded
 
-    def session_user() -> str | None:
+    def session() -> tuple[str, str] | None:
+        """The signed-in name and session id of this request's cookie, if it still holds:
+        signed by us, within a shift, the password unchanged since, not signed out."""
         raw = request.cookies.get(COOKIE)
         sign = signer()
         if not raw or sign is None or store is None:
@@ -111,14 +107,22 @@ def install(app: Flask, access: Access, throttle: Throttle | None = None) -> Non
             data = sign.loads(raw, max_age=SESSION_SECONDS)
         except BadSignature:
             return None
-        name = data.get("u") if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            return None
+        name, session_id = data.get("u"), data.get("i")
         if (
             not isinstance(name, str)
-            or data.get("s") != store.get().stamp(name)
+            or not isinstance(session_id, str)
             or not data.get("s")
+            or data.get("s") != store.get().stamp(name)
+            or throttle.record.revoked(session_id, time.time())
         ):
             return None
-        return name
+        return name, session_id
+
+    def session_user() -> str | None:
+        found = session()
+        return found[0] if found else None
 
     def sso_user() -> str | None:
         if access.sso_header is None or not access.trusted(request.remote_addr):
@@ -185,7 +189,7 @@ def install(app: Flask, access: Access, throttle: Throttle | None = None) -> Non
         response = redirect(target)
         response.set_cookie(
             COOKIE,
-            sign.dumps({"u": name, "s": store.get().stamp(name)}),
+            sign.dumps({"u": name, "s": store.get().stamp(name), "i": secrets.token_urlsafe(16)}),
             max_age=SESSION_SECONDS,
             httponly=True,
             samesite="Strict",
@@ -196,6 +200,12 @@ def install(app: Flask, access: Access, throttle: Throttle | None = None) -> Non
 
     @app.post("/logout")
     def logout() -> Any:
+        """Forget the cookie in this browser and refuse it everywhere from now on, so a copy
+        left on a shared computer or in a proxy log cannot be used again."""
+        found = session()
+        if found is not None:
+            now = time.time()
+            throttle.record.revoke(found[1], now + SESSION_SECONDS, now)
         response = redirect("/login")
         response.delete_cookie(COOKIE, path="/", httponly=True, samesite="Strict", secure=secure())
         return response

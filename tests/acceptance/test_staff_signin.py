@@ -291,6 +291,81 @@ def test_logout_and_password_change_end_sessions(server: str, accounts_file: Pat
         accounts.save(store)
 
 
+@contextmanager
+def two_workers(
+    live: LiveKb, accounts_file: Path, record: Path, clock: Clock
+) -> Iterator[tuple[str, str]]:
+    """Two apps as two worker processes of one server would run them: each opens the shared
+    sign-in record file itself."""
+    from kbtool.web.signin_record import SharedRecord
+
+    access = Access(users_path=accounts_file)
+    first = create_app(live, access=access, throttle=Throttle(clock, SharedRecord(record)))
+    second = create_app(live, access=access, throttle=Throttle(clock, SharedRecord(record)))
+    with running(first) as one, running(second) as other:
+        yield one, other
+
+
+def test_a_signed_out_cookie_is_refused_by_every_worker_even_if_kept(
+    live: LiveKb, accounts_file: Path, tmp_path: Path, clock: Clock
+) -> None:
+    with two_workers(live, accounts_file, tmp_path / "signin.sqlite", clock) as (one, other):
+        _, headers, _ = sign_in(one)
+        cookie = session_of(headers)
+        assert request(other, "GET", "/api/search?q=x", headers={"Cookie": cookie})[0] == 200
+        _, again, _ = sign_in(other)  # the same person on a second computer
+        second_cookie = session_of(again)
+        assert request(one, "POST", "/logout", headers={"Cookie": cookie})[0] == 302
+        for address in (one, other):  # a copy of the cookie is worthless after signing out
+            status, _, body = request(address, "GET", "/api/search?q=x", headers={"Cookie": cookie})
+            assert status == 401 and json.loads(body)["error"]["code"] == "sign-in-required"
+            status, _, page = request(address, "GET", "/", headers={"Cookie": cookie})
+            assert status == 302 and "不要在电话里诊断" not in page
+        # only that session ends: the other computer stays signed in, and signing in works again
+        assert request(one, "GET", "/api/search?q=x", headers={"Cookie": second_cookie})[0] == 200
+        _, fresh, _ = sign_in(other)
+        assert (
+            request(one, "GET", "/api/search?q=x", headers={"Cookie": session_of(fresh)})[0] == 200
+        )
+
+
+def test_the_wait_after_wrong_passwords_holds_across_workers(
+    live: LiveKb, accounts_file: Path, tmp_path: Path, clock: Clock
+) -> None:
+    with two_workers(live, accounts_file, tmp_path / "signin.sqlite", clock) as (one, other):
+        assert sign_in(one, password="wrong password")[0] == 401
+        status, _, body = sign_in(other)  # another worker does not start the count afresh
+        assert status == 429 and "请 1 秒后再试" in body
+        clock.now += 1.5
+        assert sign_in(other, password="wrong again")[0] == 401
+        clock.now += 1.5
+        assert sign_in(one)[0] == 429  # the second failure asks for 2 s, on every worker
+        clock.now += 1.0
+        assert sign_in(one)[0] == 302
+
+
+def test_a_damaged_sign_in_record_never_locks_staff_out(
+    live: LiveKb,
+    accounts_file: Path,
+    tmp_path: Path,
+    clock: Clock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    record = tmp_path / "signin.sqlite"
+    record.write_bytes(b"this is not a database" * 100)
+    with two_workers(live, accounts_file, record, clock) as (one, _other):
+        status, headers, _ = sign_in(one)
+        assert status == 302
+        cookie = session_of(headers)
+        assert request(one, "GET", "/api/search?q=x", headers={"Cookie": cookie})[0] == 200
+        assert request(one, "POST", "/logout", headers={"Cookie": cookie})[0] == 302
+        assert request(one, "GET", "/api/search?q=x", headers={"Cookie": cookie})[0] == 401
+        assert sign_in(one, password="wrong password")[0] == 401
+        assert sign_in(one)[0] == 429  # still throttled, in this worker's memory
+    assert "sign-in record" in caplog.text and "delete the file" in caplog.text
+    assert record.read_bytes().startswith(b"this is not a database")  # left for IT to look at
+
+
 def test_without_sign_in_requests_relayed_by_a_web_server_are_refused(live: LiveKb) -> None:
     with running(create_app(live)) as address:
         assert request(address, "GET", "/api/search?q=红眼病")[0] == 200  # this computer: as today
