@@ -29,10 +29,11 @@ def cache_file() -> Path:
 
 
 def _stamp() -> str:
-    """Entries are valid for this cache format, this Python, and this literal extractor."""
-    extractor = hashlib.sha256(Path(__file__).with_name("literals.py").read_bytes()).hexdigest()[
-        :16
-    ]
+    """Entries are valid for this cache format, this Python, this literal extractor and this
+    backtracking check (a pattern is recorded only once it passed it)."""
+    here = Path(__file__).parent
+    checks = b"".join((here / name).read_bytes() for name in ("literals.py", "regex_safety.py"))
+    extractor = hashlib.sha256(checks).hexdigest()[:16]
     return f"{VERSION}:{sys.implementation.cache_tag}:{sys.version_info[:3]}:{extractor}"
 
 

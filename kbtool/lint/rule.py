@@ -18,6 +18,7 @@ from ..fields import wording_names
 from ..model import ENTRY_TYPES, Severity
 from . import pattern_cache
 from .literals import Prefilter, prefilter
+from .regex_safety import backtracking_risk
 from .text import Sentences, clause_around, clause_spans
 
 LANGUAGES = ("zh", "en")
@@ -477,9 +478,25 @@ def _pattern(source: str, where: tuple[str | int, ...]) -> _Pattern:
         raise RuleError(
             f"pattern {source!r} is not a valid regular expression: {error}", where
         ) from None
+    _refuse_backtracking(source, where)
     found = prefilter(source, _FLAGS)
     pattern_cache.record(source, _FLAGS, found.literals if found else None)
     return _Pattern(source, found, slow)
+
+
+def _refuse_backtracking(source: str, where: tuple[str | int, ...]) -> None:
+    """A pattern that could take hours on one sentence would freeze every check and the staff
+    app's reloads: refuse it when the rule is loaded (regex_safety)."""
+    risk = backtracking_risk(source, _FLAGS)
+    if risk:
+        raise RuleError(
+            f"pattern {source!r} could make the check run for hours on one sentence: it has "
+            f"{risk}. Rewrite it so a piece of text can be matched in only one way: e.g. "
+            "'(?:\\w+\\s)+' (every word ends at a space) rather than '(?:\\w+\\s?)+', one "
+            "character class rather than alternatives that start alike, or a plain count such as "
+            "'[^,]{0,6}' rather than a repeated group",
+            where,
+        )
 
 
 ALWAYS_UNLESS = {"sentence": "@warned"}
@@ -559,6 +576,7 @@ def _compile_list(sources: Sequence[str], where: tuple[str | int, ...]) -> _Cont
             raise RuleError(
                 f"pattern {source!r} is not a valid regular expression: {error}", (*where, index)
             ) from None
+        _refuse_backtracking(source, (*where, index))
     try:
         regex = re.compile(joined, _FLAGS)
     except re.error as error:  # e.g. the same group name in two patterns
