@@ -9,29 +9,21 @@ from typing import Any
 
 import yaml
 
+from .. import fields
 from ..loader import load_kb
 from .history import HistoryError, signed_off_revision
 from .state import _canonical
 
-FIELD_ORDER = (
-    "title",
-    "question",
-    "summary",
-    "body",
-    "red_flags",
-    "callback",
-    "aliases",
-    "related",
-    "translations",
-    "specialty",
-    "tags",
-    "sources",
-    "staff_notes",
-    "wording_exceptions",
-    "type",
-    "lang",
-    "id",
-)
+ROLE_ORDER = ("content", "links", "notes", "sign-off", "identity")
+"""A reviewer reads what patients and staff read first, identity last; within a role, fields
+come in the order the registry declares them (so a new field takes its place on its own)."""
+
+
+def reading_order() -> list[str]:
+    """Every declared field but the sign-off record itself, in the order a reviewer reads them."""
+    declared = [f for f in fields.declared() if f.name != "review"]
+    rank = {role: index for index, role in enumerate(ROLE_ORDER)}
+    return [f.name for f in sorted(declared, key=lambda f: rank.get(f.role, len(rank)))]
 
 
 @dataclass(frozen=True)
@@ -77,8 +69,9 @@ def _as_lines(value: Any) -> list[str]:
 
 def entry_changes(old: dict[str, Any], new: dict[str, Any]) -> list[FieldChange]:
     """Fields whose content differs (ignoring layout), in reading order, each with a line diff."""
-    names = [name for name in FIELD_ORDER if name in old or name in new]
-    names += sorted(k for k in set(old) | set(new) if k not in FIELD_ORDER and k != "review")
+    order = reading_order()
+    names = [name for name in order if name in old or name in new]
+    names += sorted(k for k in set(old) | set(new) if k not in order and k != "review")
     changes = []
     for name in names:
         before, after = old.get(name), new.get(name)

@@ -104,3 +104,16 @@ def test_the_schema_and_the_shared_vocabulary_agree() -> None:
     properties = entry_schema()["properties"]
     assert properties["type"]["enum"] == list(ENTRY_TYPES)
     assert properties["red_flags"]["items"]["properties"]["urgency"]["enum"] == list(URGENCIES)
+
+
+def test_review_diff_reads_every_field_content_first_and_identity_last() -> None:
+    from kbtool.review.diff import reading_order
+
+    order = reading_order()
+    assert sorted(order) == sorted(f.name for f in fields.declared() if f.name != "review")
+    assert order[:4] == ["title", "question", "summary", "body"]
+    assert order.index("staff_notes") > order.index("sources") and order[-3:] == [
+        "id",
+        "type",
+        "lang",
+    ]
