@@ -96,16 +96,24 @@ def read_gaps(log: Path) -> list[Gap]:
     return gaps
 
 
+def local_time(when: dt.datetime) -> dt.datetime:
+    """A logged time as this computer's clock shows it: times logged with a zone (the staff app
+    logs UTC, the CLI local time) are converted; a time without one is taken as local already."""
+    return when.astimezone() if when.tzinfo is not None else when
+
+
 def summarize(gaps: list[Gap], since: dt.date | None = None) -> list[GapSummary]:
-    """Gaps grouped by query (case and spacing ignored), most frequent first."""
+    """Gaps grouped by query (case and spacing ignored), most frequent first; times and the
+    `since` day in this computer's time zone, whichever zone each line was logged in."""
     groups: dict[str, list[Gap]] = {}
     for gap in gaps:
+        gap = Gap(gap.query, local_time(gap.time))
         if since is not None and gap.time.date() < since:
             continue
         groups.setdefault(" ".join(gap.query.casefold().split()), []).append(gap)
     summaries = []
     for items in groups.values():
-        items.sort(key=lambda g: g.time.replace(tzinfo=None))
+        items.sort(key=lambda g: g.time.astimezone())  # one instant order, zone or none
         summaries.append(
             GapSummary(
                 items[-1].query,

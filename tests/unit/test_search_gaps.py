@@ -79,3 +79,27 @@ def test_summary_counts_by_query_most_frequent_first(tmp_path: Path) -> None:
 
 def test_missing_log_means_no_gaps(tmp_path: Path) -> None:
     assert read_gaps(tmp_path / "none.jsonl") == []
+
+
+def test_gaps_logged_in_utc_and_local_time_are_read_in_local_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        log = tmp_path / "gaps.jsonl"
+        # the staff app logs UTC; the CLI logs local time with its offset
+        record_gap(
+            log, "狂犬疫苗", dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC)
+        )  # 1 Dec 07:30 here
+        shanghai = dt.timezone(dt.timedelta(hours=8))
+        record_gap(log, "狂犬疫苗", dt.datetime(2026, 12, 1, 6, 0, tzinfo=shanghai))  # earlier
+        (summary,) = summarize(read_gaps(log))
+        assert summary.first_seen == "2026-12-01T06:00:00+08:00"
+        assert summary.last_seen == "2026-12-01T07:30:00+08:00"
+        assert summarize(read_gaps(log), since=dt.date(2026, 12, 1))[0].count == 2
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
