@@ -1,170 +1,363 @@
 """Refuse rule patterns that can backtrack catastrophically.
 
-A knowledge base may add its own wording rules, and Python's regular expressions can take
-hours on one sentence when a repeated group can split the same text in many ways (`(a+)+`,
-`(\\w+\\s?)*`, `(x|xy)+`, `(.*a){10}`). The staff app re-checks the KB in a background thread
-after every change, where nothing can interrupt a match, so such a pattern would freeze it. The
-check here is structural and conservative: inside a group repeated more than twice, a repeat
-must not be able to take characters that could equally start what follows it, and no two
-alternatives may start with the same character. The built-in rules pass it (a test checks)."""
+A knowledge base may add its own wording rules and word sets, and Python's regular expressions
+can take hours on one sentence when a pattern can match the same text in many ways. The staff
+app re-checks the KB in a background thread after every change, where nothing can interrupt a
+match, so such a pattern would freeze it. The check reads the parsed pattern (so inline flags
+such as `(?x)` count) and is conservative; it refuses:
+
+- a group repeated more than twice whose pieces can split the same text in more than one way: a piece of
+  varying length (`x*`, `x+`, `x?`, `x{0,6}`) that can take characters that could also start
+  what follows it (`(\\w+\\s?)+`, `(?:\\w\\w?)+`, `(.*a){3}`), a group that can match nothing,
+  or alternatives that can match the same text (`(a|ab|b)+`);
+- three or more unlimited repeats in a row that can take the same characters (`\\w*\\w*\\w*`,
+  `.*a.*b.*c`), which cost the sentence length to the power of their number.
+
+Character classes are compared as exact sets of code points. The built-in rules pass (a test
+checks)."""
 
 from __future__ import annotations
 
+import itertools
 import re
+from functools import cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 Item = tuple[Any, Any]
+Chars = tuple[tuple[int, int], ...]
+"""A set of code points as sorted, disjoint, inclusive ranges."""
+
+NOTHING: Chars = ()
+EVERYTHING: Chars = ((0, 0x10FFFF),)
 REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT}
-ONE_CHAR = {sre.LITERAL, sre.NOT_LITERAL, sre.ANY, sre.IN}
 ZERO_WIDTH = {sre.AT, sre.ASSERT, sre.ASSERT_NOT}
-SAFE_TIMES = 2
-"""A group repeated at most this often splits a sentence in at most quadratically many ways."""
-
-_GROUP_REPEAT = re.compile(r"\)(?:[*+]|\{\d*,\d*\}|\{\d*[3-9]\d*\}|\{\d{2,}\})")
-"""A group followed by a quantifier that may repeat it more than twice: the only place the
-check below can find anything."""
-
-PROBES = [chr(c) for c in range(32, 127)] + list(
-    "\t\n\u3000。，、！？：；“”（）一中的不是我您医院治"
-)
-"""Characters tried to see whether two character classes overlap, with every literal of the
-pattern added: a class matching none of them is not found to overlap."""
+UNLIMITED_FROM = 100
+"""A repeat allowed this many times or more counts as unlimited."""
+MAX_IN_A_ROW = 2
+"""Unlimited overlapping repeats in a row that are still cheap: `.*x.*` costs the square of a
+sentence's length at most."""
 
 
 def backtracking_risk(source: str, flags: int = re.IGNORECASE) -> str | None:
-    """Why `source` may backtrack catastrophically (naming the part), or None when it cannot."""
-    if not _GROUP_REPEAT.search(source):
-        return None  # only a repeated group can split text in more than one way
+    """Why `source` may backtrack catastrophically (naming the kind of part), or None."""
     try:
         parsed = sre_parse.parse(source, flags)
     except re.error:
         return None  # reported as invalid by the caller
-    probes = PROBES + sorted(_literals(list(parsed)))
-    return _check(list(parsed), flags, probes)
+    ignore_case = bool(parsed.state.flags & re.IGNORECASE)
+    dotall = bool(parsed.state.flags & re.DOTALL)
+    reader = _Reader(ignore_case, dotall)
+    items = list(parsed)
+    return reader.repeated_groups(items) or reader.repeats_in_a_row(items)
 
 
-def _check(items: list[Item], flags: int, probes: list[str]) -> str | None:
-    for op, av in items:
-        for inner in _children(op, av):
-            found = _check(inner, flags, probes)
-            if found:
-                return found
-        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and _times(av[1]) > SAFE_TIMES:
-            body = list(av[2])
-            found = _ambiguous(body, flags, probes)
-            if found:
-                return found
-    return None
+class _Reader:
+    def __init__(self, ignore_case: bool, dotall: bool) -> None:
+        self.ignore_case, self.dotall = ignore_case, dotall
 
+    # --- one repeated group splitting text many ways ---------------------------------------
 
-def _ambiguous(body: list[Item], flags: int, probes: list[str]) -> str | None:
-    """Whether one pass of a repeated group can end in more than one place."""
-    if _nullable(body):
-        return "a repeated group that can match nothing"
-    starts = _first(body, flags, probes)
-    return _overlaps(body, starts, flags, probes)
-
-
-def _overlaps(items: list[Item], after: set[str], flags: int, probes: list[str]) -> str | None:
-    """Look for a repeat whose characters could also begin what follows it (`after` is what
-    may follow the whole of `items`), or a choice whose alternatives start alike."""
-    for index, (op, av) in enumerate(items):
-        rest = items[index + 1 :]
-        following = _first(rest, flags, probes) | (after if _nullable(rest) else set())
-        if op in REPEATS and op != sre.POSSESSIVE_REPEAT:
-            body = list(av[2])
-            if _times(av[1]) > 1 and _first(body, flags, probes) & following:
-                return "a repeat that can take the same characters as what follows it"
-            found = _overlaps(body, following | _first(body, flags, probes), flags, probes)
-            if found:
-                return found
-        elif op == sre.SUBPATTERN:
-            found = _overlaps(list(av[3]), following, flags, probes)
-            if found:
-                return found
-        elif op == sre.BRANCH:
-            seen: set[str] = set()
-            for branch in av[1]:
-                starts = _first(list(branch), flags, probes)
-                if _nullable(list(branch)):
-                    starts |= following
-                if starts & seen:
-                    return "two alternatives that can start with the same characters"
-                seen |= starts
-                found = _overlaps(list(branch), following, flags, probes)
+    def repeated_groups(self, items: list[Item]) -> str | None:
+        for op, av in items:
+            for inner in _children(op, av):
+                found = self.repeated_groups(inner)
                 if found:
                     return found
-    return None
+            if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and av[1] > MAX_IN_A_ROW:
+                body = list(av[2])
+                if self.nullable(body):
+                    return "a repeated group that can match nothing"
+                found = self.ambiguous(body, self.first(body))
+                if found:
+                    return found
+        return None
+
+    def ambiguous(self, items: list[Item], after: Chars) -> str | None:
+        """A place in `items` where a match can end or go on in two ways (`after`: what may
+        follow the whole of `items`)."""
+        for index, (op, av) in enumerate(items):
+            rest = items[index + 1 :]
+            following = self.first(rest)
+            if self.nullable(rest):
+                following = _union(following, after)
+            if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+                body = list(av[2])
+                starts = self.first(body)
+                if av[0] != av[1] and _meet(starts, following):
+                    return (
+                        "a part of varying length that can take the characters of what follows it"
+                    )
+                found = self.ambiguous(body, _union(following, starts))
+                if found:
+                    return found
+            elif op == sre.SUBPATTERN:
+                found = self.ambiguous(list(av[3]), following)
+                if found:
+                    return found
+            elif op == sre.BRANCH:
+                branches = [list(branch) for branch in av[1]]
+                if self.alternatives_overlap(branches, following):
+                    return "alternatives that can match the same text"
+                for branch in branches:
+                    found = self.ambiguous(branch, following)
+                    if found:
+                        return found
+        return None
+
+    def alternatives_overlap(self, branches: list[list[Item]], following: Chars) -> bool:
+        words = [self.word(branch) for branch in branches]
+        if all(word is not None for word in words):  # plain words: a prefix code is unambiguous
+            texts = sorted(w.casefold() if self.ignore_case else w for w in words if w is not None)
+            return any(b.startswith(a) for a, b in itertools.pairwise(texts))
+        seen: Chars = NOTHING
+        for branch in branches:
+            starts = self.first(branch)
+            if self.nullable(branch):
+                starts = _union(starts, following)
+            if _meet(starts, seen):
+                return True
+            seen = _union(seen, starts)
+        return False
+
+    def word(self, items: list[Item]) -> str | None:
+        """The fixed text `items` match, if they are plain letters."""
+        if not all(op == sre.LITERAL for op, _ in items):
+            return None
+        return "".join(chr(av) for _, av in items)
+
+    # --- several unlimited repeats in a row -----------------------------------------------
+
+    def repeats_in_a_row(self, items: list[Item]) -> str | None:
+        _, _, most = self.row(items, NOTHING, 0)
+        if most > MAX_IN_A_ROW:
+            return (
+                f"{most} unlimited repeats in a row that can take the same characters "
+                "(the work grows with the sentence length to that power)"
+            )
+        return None
+
+    def row(self, items: list[Item], chars: Chars, count: int) -> tuple[Chars, int, int]:
+        """Walk `items` keeping the current run of overlapping unlimited repeats (their
+        characters and how many), and the longest run seen."""
+        most = count
+        for op, av in items:
+            if op in ZERO_WIDTH:
+                continue
+            if op in REPEATS:
+                high, body = av[1], list(av[2])
+                if op == sre.POSSESSIVE_REPEAT:
+                    chars, count = NOTHING, 0
+                    continue
+                if high >= UNLIMITED_FROM or high == sre.MAXREPEAT:
+                    count = count + 1 if _meet(chars, self.first(body)) else 1
+                    chars = self.all_chars(body)
+                    _, _, nested = self.row(body, NOTHING, 0)
+                    most = max(most, count, nested)
+                    continue
+                for _ in range(min(high, 4)):  # a small count repeats its body
+                    chars, count, seen = self.row(body, chars, count)
+                    most = max(most, seen)
+                continue
+            if op == sre.SUBPATTERN:
+                chars, count, seen = self.row(list(av[3]), chars, count)
+            elif op == sre.ATOMIC_GROUP:
+                _, _, seen = self.row(list(av), NOTHING, 0)
+                chars, count = NOTHING, 0
+            elif op == sre.BRANCH:
+                results = [self.row(list(branch), chars, count) for branch in av[1]]
+                seen = max(result[2] for result in results)
+                count = max(result[1] for result in results)
+                chars = _union(*(result[0] for result in results))
+            else:
+                if count and not _meet(chars, self.one_char(op, av)):
+                    chars, count = NOTHING, 0
+                seen = count
+            most = max(most, seen)
+        return chars, count, most
+
+    # --- what parts can match -------------------------------------------------------------
+
+    def first(self, items: list[Item]) -> Chars:
+        """The characters a match of `items` can start with."""
+        found: Chars = NOTHING
+        for op, av in items:
+            if op in ZERO_WIDTH:
+                continue
+            if op in REPEATS:
+                found = _union(found, self.first(list(av[2])))
+                if av[0] > 0 and not self.nullable(list(av[2])):
+                    return found
+            elif op in (sre.SUBPATTERN, sre.ATOMIC_GROUP):
+                inner = list(av[3] if op == sre.SUBPATTERN else av)
+                found = _union(found, self.first(inner))
+                if not self.nullable(inner):
+                    return found
+            elif op == sre.BRANCH:
+                branches = [list(branch) for branch in av[1]]
+                found = _union(found, *(self.first(branch) for branch in branches))
+                if not any(self.nullable(branch) for branch in branches):
+                    return found
+            else:
+                return _union(found, self.one_char(op, av))
+        return found
+
+    def all_chars(self, items: list[Item]) -> Chars:
+        """Every character a match of `items` can take, anywhere in it."""
+        found: Chars = NOTHING
+        for op, av in items:
+            if op in ZERO_WIDTH:
+                continue
+            inner = _children(op, av)
+            if inner:
+                found = _union(found, *(self.all_chars(part) for part in inner))
+            else:
+                found = _union(found, self.one_char(op, av))
+        return found
+
+    def nullable(self, items: list[Item]) -> bool:
+        for op, av in items:
+            if op in ZERO_WIDTH:
+                continue
+            if op in REPEATS:
+                if av[0] > 0 and not self.nullable(list(av[2])):
+                    return False
+            elif op == sre.SUBPATTERN:
+                if not self.nullable(list(av[3])):
+                    return False
+            elif op == sre.ATOMIC_GROUP:
+                if not self.nullable(list(av)):
+                    return False
+            elif op == sre.BRANCH:
+                if not any(self.nullable(list(branch)) for branch in av[1]):
+                    return False
+            else:
+                return False
+        return True
+
+    def one_char(self, op: Any, av: Any) -> Chars:
+        """The characters one single-character item matches (anything else: all of them)."""
+        key = (op, tuple(av) if isinstance(av, list) else av, self.ignore_case, self.dotall)
+        found = _ONE_CHAR.get(key)
+        if found is None:
+            found = _ONE_CHAR[key] = self._one_char(op, av)
+        return found
+
+    def _one_char(self, op: Any, av: Any) -> Chars:
+        if op == sre.LITERAL:
+            return self.cased(((av, av),))
+        if op == sre.NOT_LITERAL:
+            return _complement(self.cased(((av, av),)))
+        if op == sre.ANY:
+            return EVERYTHING if self.dotall else _complement(((10, 10),))
+        if op == sre.IN:
+            negate = any(kind == sre.NEGATE for kind, _ in av)
+            parts: list[Chars] = []
+            for kind, value in av:
+                if kind == sre.LITERAL:
+                    parts.append(self.cased(((value, value),)))
+                elif kind == sre.RANGE:
+                    parts.append(self.cased((value,)))
+                elif kind == sre.CATEGORY:
+                    parts.append(_category(str(value)))
+                elif kind != sre.NEGATE:
+                    parts.append(EVERYTHING)
+            chars = _union(*parts)
+            return _complement(chars) if negate else chars
+        return EVERYTHING  # a back-reference or anything unknown
+
+    def cased(self, chars: Chars) -> Chars:
+        """With IGNORECASE, the other case too (generously: whole cased scripts)."""
+        if not self.ignore_case:
+            return chars
+        extra = [
+            other
+            for block, other in _CASED_BLOCKS
+            for start, end in chars
+            if start <= block[1] and block[0] <= end
+        ]
+        return _union(chars, *((pair,) for pair in extra))
 
 
-def _first(items: list[Item], flags: int, probes: list[str]) -> set[str]:
-    """The probe characters a match of `items` can start with."""
-    found: set[str] = set()
-    for op, av in items:
-        if op in ZERO_WIDTH:
-            continue
-        if op in ONE_CHAR:
-            found |= _matching((op, av), flags, probes)
-            return found
-        if op in REPEATS:
-            found |= _first(list(av[2]), flags, probes)
-            if av[0] > 0 and not _nullable(list(av[2])):
-                return found
-        elif op == sre.SUBPATTERN:
-            found |= _first(list(av[3]), flags, probes)
-            if not _nullable(list(av[3])):
-                return found
-        elif op == sre.ATOMIC_GROUP:
-            found |= _first(list(av), flags, probes)
-            if not _nullable(list(av)):
-                return found
-        elif op == sre.BRANCH:
-            for branch in av[1]:
-                found |= _first(list(branch), flags, probes)
-            if not any(_nullable(list(branch)) for branch in av[1]):
-                return found
-        else:  # a back-reference or anything unknown: it may start with anything
-            return set(probes)
-    return found
+_ONE_CHAR: dict[tuple[Any, ...], Chars] = {}
+
+_CASED_BLOCKS = (
+    ((0x41, 0x5A), (0x61, 0x7A)),
+    ((0x61, 0x7A), (0x41, 0x5A)),
+    ((0x4B, 0x4B), (0x212A, 0x212A)),  # K and the Kelvin sign
+    ((0x6B, 0x6B), (0x212A, 0x212A)),
+    ((0x53, 0x53), (0x17F, 0x17F)),  # S and the long s
+    ((0x73, 0x73), (0x17F, 0x17F)),
+    ((0x49, 0x49), (0x130, 0x131)),
+    ((0x69, 0x69), (0x130, 0x131)),
+    ((0xC0, 0x24F), (0xB5, 0x24F)),  # Latin letters with accents, and the micro sign
+    ((0x370, 0x52F), (0x370, 0x52F)),  # Greek and Cyrillic
+    ((0x10A0, 0x1FFF), (0x10A0, 0x1FFF)),
+    ((0x2C00, 0x2D2F), (0x2C00, 0x2D2F)),
+    ((0xA640, 0xA7FF), (0xA640, 0xA7FF)),
+    ((0xFF21, 0xFF5A), (0xFF21, 0xFF5A)),  # full-width Latin
+    ((0x10400, 0x1E943), (0x10400, 0x1E943)),
+)
 
 
-def _nullable(items: list[Item]) -> bool:
-    for op, av in items:
-        if op in ZERO_WIDTH:
-            continue
-        if op in REPEATS:
-            if av[0] > 0 and not _nullable(list(av[2])):
-                return False
-        elif op == sre.SUBPATTERN:
-            if not _nullable(list(av[3])):
-                return False
-        elif op == sre.ATOMIC_GROUP:
-            if not _nullable(list(av)):
-                return False
-        elif op == sre.BRANCH:
-            if not any(_nullable(list(branch)) for branch in av[1]):
-                return False
+@cache
+def _category(name: str) -> Chars:
+    """The exact code points of `\\w`, `\\d`, `\\s` and their opposites, read from `re` itself
+    once (a few milliseconds) when a pattern that uses them is first checked."""
+    code = {
+        "CATEGORY_WORD": r"\w",
+        "CATEGORY_NOT_WORD": r"\W",
+        "CATEGORY_DIGIT": r"\d",
+        "CATEGORY_NOT_DIGIT": r"\D",
+        "CATEGORY_SPACE": r"\s",
+        "CATEGORY_NOT_SPACE": r"\S",
+    }.get(name.upper())
+    if code is None:
+        return EVERYTHING
+    return tuple(
+        (match.start(), match.end() - 1) for match in re.finditer(code + "+", _every_character())
+    )
+
+
+@cache
+def _every_character() -> str:
+    return "".join(map(chr, range(0x110000)))
+
+
+def _union(*sets: Chars) -> Chars:
+    ranges = sorted(pair for chars in sets for pair in chars)
+    merged: list[tuple[int, int]] = []
+    for start, end in ranges:
+        if merged and start <= merged[-1][1] + 1:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
         else:
-            return False
-    return True
+            merged.append((start, end))
+    return tuple(merged)
 
 
-def _matching(item: Item, flags: int, probes: list[str]) -> set[str]:
-    """The probe characters one character-matching item accepts."""
-    from re import _compiler  # type: ignore[attr-defined]
-
-    key = (repr(item), flags, len(probes))
-    if key not in _MATCHING:
-        state = sre_parse.State()
-        state.flags = flags
-        regex = _compiler.compile(sre_parse.SubPattern(state, [item]), flags)
-        _MATCHING[key] = frozenset(probe for probe in probes if regex.match(probe))
-    return set(_MATCHING[key])
+def _complement(chars: Chars) -> Chars:
+    gaps, at = [], 0
+    for start, end in chars:
+        if start > at:
+            gaps.append((at, start - 1))
+        at = end + 1
+    if at <= 0x10FFFF:
+        gaps.append((at, 0x10FFFF))
+    return tuple(gaps)
 
 
-_MATCHING: dict[tuple[str, int, int], frozenset[str]] = {}
+def _meet(left: Chars, right: Chars) -> bool:
+    i = j = 0
+    while i < len(left) and j < len(right):
+        if left[i][1] < right[j][0]:
+            i += 1
+        elif right[j][1] < left[i][0]:
+            j += 1
+        else:
+            return True
+    return False
 
 
 def _children(op: Any, av: Any) -> list[list[Item]]:
@@ -179,19 +372,3 @@ def _children(op: Any, av: Any) -> list[list[Item]]:
     if op == sre.ATOMIC_GROUP:
         return [list(av)]
     return []
-
-
-def _times(most: int) -> float:
-    return float("inf") if most == sre.MAXREPEAT else float(most)
-
-
-def _literals(items: list[Item]) -> set[str]:
-    found: set[str] = set()
-    for op, av in items:
-        if op == sre.LITERAL:
-            found.add(chr(av))
-        elif op == sre.IN:
-            found |= {chr(value) for kind, value in av if kind == sre.LITERAL}
-        for inner in _children(op, av):
-            found |= _literals(inner)
-    return found

@@ -493,8 +493,9 @@ def _refuse_backtracking(source: str, where: tuple[str | int, ...]) -> None:
             f"pattern {source!r} could make the check run for hours on one sentence: it has "
             f"{risk}. Rewrite it so a piece of text can be matched in only one way: e.g. "
             "'(?:\\w+\\s)+' (every word ends at a space) rather than '(?:\\w+\\s?)+', one "
-            "character class rather than alternatives that start alike, or a plain count such as "
-            "'[^,]{0,6}' rather than a repeated group",
+            "character class rather than alternatives that start alike, a plain count such as "
+            "'[^,]{0,6}' rather than a repeated group, or a possessive '*+' that never gives back "
+            "what it took (kbtool/lint/rules/README.md)",
             where,
         )
 

@@ -61,3 +61,13 @@ def test_a_rule_that_could_hang_the_check_is_refused_with_its_line_and_a_fix(
 
     lint = run(kb, "lint-text", "--rules", str(kb / "rules"), TRAP)
     assert lint.returncode == 1 and "kb-miracle.yaml:7" in lint.stdout + lint.stderr
+
+
+def test_a_long_broken_booking_link_in_an_entry_is_checked_at_once(tmp_path: Path) -> None:
+    """The built-in booking-link pattern once cost the cube of a broken link's length."""
+    kb = tmp_path / "kb"
+    link = "[预约](https://hospital.example/" + "booking" * 3000  # 21 KB, never closed
+    write_entry(kb, entry_data("sore-throat", body=f"## 说明\n\n{link}\n"))
+    done = run(kb, "check", "--today", "2026-12-04")
+    assert done.returncode in (0, 1) and "Traceback" not in done.stdout + done.stderr
+    assert "checked 1 entries" in done.stdout or "checked 1 entry" in done.stdout
