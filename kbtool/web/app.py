@@ -67,6 +67,7 @@ def create_app(
         static_url_path="/static",
     )
     app.extensions["kbtool_live"] = live
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # a sign-in form at most; nothing is uploaded
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 

@@ -3,11 +3,14 @@ wrong passwords, logout, and single sign-on users from trusted web servers."""
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
 import math
 import os
 import secrets
 import threading
 import time
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -17,20 +20,23 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from . import accounts
 from .access import Access
 from .messages import messages_for
-from .signin_record import MemoryRecord, SignInRecord
+from .signin_record import Failures, MemoryRecord, SignInRecord
 
 COOKIE = "kbtool_session"
 SESSION_SECONDS = 12 * 3600
 """A session lasts one long shift; then staff sign in again."""
 PUBLIC = ("/login", "/api/health", "/static/")
 FREE_FAILURES = 1
+NAME_LIMIT = 256
 MAX_WAIT = 300.0
 
 
 class Throttle:
     """Failed sign-ins per name and per address: after each one the next try must wait longer
     (1 s, 2 s, 4 s ... up to 5 minutes). Counted in the sign-in record, which every worker
-    process of the app shares when it lives in a file."""
+    process of the app shares when it lives in a file. An attempt counts as failed from the
+    moment it is let in until it succeeds, so guesses sent all at once wait like guesses sent
+    one after another."""
 
     def __init__(
         self, clock: Callable[[], float] = time.time, record: SignInRecord | None = None
@@ -38,21 +44,30 @@ class Throttle:
         self.clock = clock
         self.record = record if record is not None else MemoryRecord()
 
-    def wait(self, keys: list[str]) -> float:
-        """Seconds before another attempt is accepted for any of `keys`."""
-        now = self.clock()
-        waits = [
-            min(MAX_WAIT, 2.0 ** (count - FREE_FAILURES)) - (now - last)
-            for count, last in self.record.failures(keys).values()
-            if count >= FREE_FAILURES
-        ]
-        return max([0.0, *waits])
-
-    def failed(self, keys: list[str]) -> None:
-        self.record.failed(keys, self.clock())
+    def attempt(self, keys: list[str]) -> float:
+        """Seconds to wait before `keys` may try again; 0 lets this attempt in (and counts it)."""
+        return self.record.attempt(keys, self.clock(), wait_of)
 
     def succeeded(self, keys: list[str]) -> None:
         self.record.succeeded(keys)
+
+
+def wait_of(failures: Failures, now: float) -> float:
+    """The longest wait any of the keys still owes; never more than MAX_WAIT, even when a
+    failure was stamped by a clock that has since been put back."""
+    waits = [
+        min(MAX_WAIT, 2.0 ** (count - FREE_FAILURES)) - max(0.0, now - last)
+        for count, last in failures.values()
+        if count >= FREE_FAILURES
+    ]
+    return max([0.0, *waits])
+
+
+def throttle_keys(name: str, address: str | None) -> list[str]:
+    """What a sign-in is counted under: the name as the accounts file compares it (NFC, any
+    case), hashed so that a made-up name of any length costs a few bytes, and the address."""
+    folded = unicodedata.normalize("NFC", name.strip()).casefold()
+    return ["name:" + hashlib.sha256(folded.encode("utf-8")).hexdigest()[:32], f"addr:{address}"]
 
 
 class AccountsCache:
@@ -95,6 +110,22 @@ def install(app: Flask, access: Access, throttle: Throttle | None = None) -> Non
             request.remote_addr
         )
         return access.secure_cookies or request.is_secure or forwarded
+
+    def client_address() -> str | None:
+        """Who is signing in: behind a trusted web server, the nearest address in
+        X-Forwarded-For that is not one of the trusted servers; otherwise the connection's."""
+        address = request.remote_addr
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        if not forwarded or not access.trusted(address):
+            return address
+        for hop in reversed([part.strip() for part in forwarded.split(",")]):
+            try:
+                ipaddress.ip_address(hop.strip("[]"))
+            except ValueError:
+                return address  # a garbled header: count the web server itself
+            if not access.trusted(hop):
+                return hop
+        return address
 
     def session() -> tuple[str, str] | None:
         """The signed-in name and session id of this request's cookie, if it still holds:
@@ -169,16 +200,15 @@ def install(app: Flask, access: Access, throttle: Throttle | None = None) -> Non
             return render_template(
                 "login.html", t=t, lang=lang(), next=target, name="", message=None
             )
-        name = request.form.get("name", "").strip()
-        keys = [f"name:{name.lower()}", f"addr:{request.remote_addr}"]
-        waiting = throttle.wait(keys)
+        name = request.form.get("name", "")[:NAME_LIMIT].strip()  # longer is no account anyway
+        keys = throttle_keys(name, client_address())
+        waiting = throttle.attempt(keys)
         if waiting > 0:
             message = t["login_wait"].format(seconds=math.ceil(waiting))
             return render_template(
                 "login.html", t=t, lang=lang(), next=target, name=name, message=message
             ), 429
         if not accounts.verify(store.get(), name, request.form.get("password", "")):
-            throttle.failed(keys)
             return render_template(
                 "login.html", t=t, lang=lang(), next=target, name=name, message=t["login_failed"]
             ), 401

@@ -266,6 +266,42 @@ def test_wrong_passwords_make_the_next_try_wait_longer(server: str, clock: Clock
     assert sign_in(server)[0] == 302
 
 
+def test_guesses_sent_all_at_once_wait_like_guesses_sent_in_turn(server: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(12) as pool:
+        statuses = list(
+            pool.map(lambda _: sign_in(server, password="wrong password")[0], range(12))
+        )
+    assert sorted(statuses) == [401] + [429] * 11  # one password tried, not twelve
+
+
+def test_behind_the_web_server_each_caller_waits_for_their_own_mistakes(
+    server: str, clock: Clock
+) -> None:
+    relayed = {"X-Forwarded-For": "203.0.113.9"}  # nginx (trusted) says who is calling
+    status, _, _ = request(
+        server, "POST", "/login", {"name": "attacker", "password": "x"}, headers=relayed
+    )
+    assert status == 401
+    status, _, _ = request(
+        server,
+        "POST",
+        "/login",
+        {"name": "wang.li", "password": PASSWORD, "next": "/"},
+        headers={"X-Forwarded-For": "10.1.1.1"},
+    )
+    assert status == 302  # another caller behind the same web server is not kept waiting
+    status, _, _ = request(
+        server,
+        "POST",
+        "/login",
+        {"name": "someone", "password": PASSWORD},
+        headers={"X-Forwarded-For": "198.51.100.7, 203.0.113.9"},  # a forged first hop
+    )
+    assert status == 429  # counted as 203.0.113.9, the address nginx saw
+
+
 def test_unknown_name_answers_like_a_wrong_password(server: str) -> None:
     status, _, body = sign_in(server, name="nobody")
     assert status == 401 and "用户名或密码不对" in body
@@ -362,7 +398,7 @@ def test_a_damaged_sign_in_record_never_locks_staff_out(
         assert request(one, "GET", "/api/search?q=x", headers={"Cookie": cookie})[0] == 401
         assert sign_in(one, password="wrong password")[0] == 401
         assert sign_in(one)[0] == 429  # still throttled, in this worker's memory
-    assert "sign-in record" in caplog.text and "delete the file" in caplog.text
+    assert "sign-in record" in caplog.text and "delete it" in caplog.text
     assert record.read_bytes().startswith(b"this is not a database")  # left for IT to look at
 
 
