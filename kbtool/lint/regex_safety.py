@@ -144,6 +144,8 @@ class _Reader:
         most = count
         for op, av in items:
             if op in ZERO_WIDTH:
+                if op in (sre.ASSERT, sre.ASSERT_NOT):  # a look-ahead runs at every position too
+                    most = max(most, self.row(list(av[1]), NOTHING, 0)[2])
                 continue
             if op in REPEATS:
                 high, body = av[1], list(av[2])

@@ -29,6 +29,8 @@ from kbtool.lint.regex_safety import backtracking_risk
         r"(?:(?:(?:(?:\w*){2}){2}){2}){2}\d",  # small counts nested into 16 in a row
         r"(?:[\u4e2e-\u533a]+)+$",  # a class of Chinese characters, compared exactly
         r".*a.*b.*c",
+        r"x(?=.*a.*b.*c)",  # inside a look-ahead too
+        r"(?:\s*,\s*)+$",
         r"\[[^\]\n]*\]\((?:[^)\s]*(?:book|consult)[^)\s]*)[^)\n]*\)",  # cubic in a long link
     ],
 )
