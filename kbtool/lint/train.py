@@ -8,8 +8,10 @@ fixed seed so the same data always gives the same file. Sentences of the held-ou
 ending in `-holdout`) are never used. Every sentence of the sample KB (`kb/`) and of the
 service-FAQ test KB is added as accurate text, so the model learns what real entries say. Each
 category's threshold is the lowest score at which its out-of-fold precision stays at or above
-`--precision` (default 0.95, chosen with `--compare`, which scores rules plus out-of-fold model
-findings under each threshold goal and with or without the model on sentences a rule flagged); a category that cannot reach it, or that would then catch fewer than
+`--precision` (default 0.90: on two batches no rule had been tuned on, a model trained without
+them added recall 0.63 -> 0.71 for precision 0.865 -> 0.849 over 0.95, see the rules README;
+`--compare` scores rules plus out-of-fold model findings under each threshold goal and with or
+without the model on sentences a rule flagged); a category that cannot reach it, or that would then catch fewer than
 `--min-recall` (default 0.15) of its sentences out of fold, is left to the rules: it would cost
 time on every sentence and catch almost nothing new."""
 
@@ -227,7 +229,7 @@ def train(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report cross-validated figures only")
-    parser.add_argument("--precision", type=float, default=0.95)
+    parser.add_argument("--precision", type=float, default=0.90)
     parser.add_argument("--min-recall", type=float, default=0.15)
     parser.add_argument(
         "--compare",
