@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -90,9 +91,29 @@ class _Table:
     """word-set word as scanned -> the weighted `@set` features it gives"""
     word_finder: Any
     """automaton over `words`"""
+    reach: dict[str, float] | None
+    """feature -> the largest share of any category's distance to its threshold that it can
+    cover (None: some category passes without any feature, so no sentence can be skipped)"""
     finder: Any = None
     """automaton over every weighted n-gram and word, built after WARM_UP sentences"""
     scored: int = 0
+
+
+_second = itemgetter(1)
+_REACHABLE = 1.0 - 1e-9
+"""A sentence whose features' reach sums below this passes no threshold; the margin is far
+wider than the rounding of any sum of weights, so skipping never changes a verdict."""
+
+
+def _reach(
+    categories: list[str], table: dict[str, list[float]], need: list[float]
+) -> dict[str, float] | None:
+    """Per feature, max(0, weight / need) over the categories, where `need` is a category's
+    threshold minus its bias. A sentence passes category c only if its weights for c sum to
+    at least need[c], so only if the sum of its features' reach is at least 1."""
+    if not categories or min(need) <= 0:
+        return None
+    return {f: max(0.0, *(w / n for w, n in zip(row, need))) for f, row in table.items()}
 
 
 def _finder(keys: dict[str, list[str]]) -> Any:
@@ -133,7 +154,13 @@ class Model:
                 named = [f"@{name}" for name in sets if f"@{name}" in table]
                 if named:
                     words.setdefault(_key(word, lang), []).extend(named)
-            self._tables[lang] = _Table(categories, table, frozenset(table), words, _finder(words))
+            limits = self.thresholds.get(lang, {})
+            bias = self.bias.get(lang, {})
+            need = [limits.get(c, 1e9) - bias.get(c, 0.0) for c in categories]
+            reach = _reach(categories, table, need) if set(bias) >= set(categories) else None
+            self._tables[lang] = _Table(
+                categories, table, frozenset(table), words, _finder(words), reach
+            )
         return self._tables[lang]  # type: ignore[no-any-return]
 
     def feature_set(self, text: str, lang: str) -> set[str]:
@@ -185,23 +212,34 @@ class Model:
             scanned = low
         else:
             scanned = " " + " ".join(_EN_TOKEN.findall(low)) + " "
-        for _, features_here in tables.finder.iter(scanned):
-            found.update(features_here)
+        # Each distinct group of features found (collected in C), then their union.
+        found.update(itertools.chain.from_iterable(set(map(_second, tables.finder.iter(scanned)))))
         return found
 
     def scores(self, text: str, lang: str) -> dict[str, float]:
+        return self._scores(self.feature_set(text, lang), lang)
+
+    def _scores(self, found: set[str], lang: str) -> dict[str, float]:
+        """Bias plus the sum of the found features' weights, per category."""
         tables = self._table(lang)
         categories, table = tables.categories, tables.table
         if not categories:
             return {}
-        vectors = list(map(table.__getitem__, self.feature_set(text, lang)))
+        vectors = list(map(table.__getitem__, found))
         sums = map(sum, zip(*vectors)) if vectors else (0.0 for _ in categories)
         return {c: self.bias[lang][c] + total for c, total in zip(categories, sums)}
 
     def categories(self, text: str, lang: str) -> list[tuple[str, float]]:
-        """Categories whose score passes their threshold, highest first."""
+        """Categories whose score passes their threshold, highest first.
+
+        Most sentences are clean: when their features' reach (`_reach`) cannot bring any
+        category to its threshold, the scores are not worked out at all."""
+        found = self.feature_set(text, lang)
+        tables = self._table(lang)
+        if tables.reach is not None and sum(map(tables.reach.__getitem__, found)) < _REACHABLE:
+            return []
         limits = self.thresholds.get(lang, {})
-        passed = [(c, s) for c, s in self.scores(text, lang).items() if s >= limits.get(c, 1e9)]
+        passed = [(c, s) for c, s in self._scores(found, lang).items() if s >= limits.get(c, 1e9)]
         return sorted(passed, key=lambda pair: -pair[1]) if len(passed) > 1 else passed
 
 
