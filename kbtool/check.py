@@ -14,7 +14,7 @@ from .config import KbConfig, load_config
 from .consistency import EntryLinks, entry_links, entry_problems, link_problems
 from .filecache import FileCheck, cached_checks, cached_links
 from .hints import approve_hint
-from .lint import Rule, WordingConfig, lint_entry, load_rules
+from .lint import Rule, WordingConfig, lint_entry, load_rules, prepare
 from .loader import entry_files, load_entry, read_fields
 from .model import Entry, Problem
 from .review.drift import StaleTranslation, stale_translations
@@ -233,6 +233,7 @@ def _check_in_processes(
 
     global _WORKER_CHECKS
     _WORKER_CHECKS = checks
+    prepare(checks.rules)
     size = max(50, len(files) // (jobs * 4))
     chunks = [files[start : start + size] for start in range(0, len(files), size)]
     found: list[FileCheck] = []

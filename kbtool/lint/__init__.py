@@ -1,12 +1,13 @@
 """The wording check: rules as data (rules/*.yaml), run over every patient-facing text field.
 
 Public API: `load_rules`, `lint_text`, `lint_entry`, `entry_exceptions`, `Rule`,
-`TextFinding`, `WordingConfig`, and `example_failures` for checking a rules folder."""
+`TextFinding`, `WordingConfig`, `prepare` (before forking workers), and `example_failures`
+for checking a rules folder."""
 
 from __future__ import annotations
 
 from .config import WordingConfig
-from .engine import guess_lang, lint_text
+from .engine import guess_lang, lint_text, prepare
 from .entry import entry_exceptions, lint_entry, text_fields
 from .examples import ExampleFailure, example_failures
 from .finding import TextFinding
@@ -27,5 +28,6 @@ __all__ = [
     "lint_entry",
     "lint_text",
     "load_rules",
+    "prepare",
     "text_fields",
 ]

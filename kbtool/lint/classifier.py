@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import itemgetter
+from operator import itemgetter, truediv
 from pathlib import Path
 from typing import Any
 
@@ -91,12 +91,16 @@ class _Table:
     """word-set word as scanned -> the weighted `@set` features it gives"""
     word_finder: Any
     """automaton over `words`"""
-    reach: dict[str, float] | None
-    """feature -> the largest share of any category's distance to its threshold that it can
-    cover (None: some category passes without any feature, so no sentence can be skipped)"""
+    need: list[float] | None
+    """per category, threshold minus bias (None: a category has no bias)"""
     finder: Any = None
     """automaton over every weighted n-gram and word, built after WARM_UP sentences"""
+    reach: dict[str, float] | None = None
+    """feature -> the largest share of any category's `need` it can cover, built with `finder`
+    (None before, or when some category passes without any feature: nothing can be skipped)"""
     scored: int = 0
+    prepared: bool = False
+    """whether `finder` and `reach` were built (`Model.prepare`)"""
 
 
 _second = itemgetter(1)
@@ -113,7 +117,7 @@ def _reach(
     at least need[c], so only if the sum of its features' reach is at least 1."""
     if not categories or min(need) <= 0:
         return None
-    return {f: max(0.0, *(w / n for w, n in zip(row, need))) for f, row in table.items()}
+    return {f: max(0.0, *map(truediv, row, need)) for f, row in table.items()}
 
 
 def _finder(keys: dict[str, list[str]]) -> Any:
@@ -156,12 +160,34 @@ class Model:
                     words.setdefault(_key(word, lang), []).extend(named)
             limits = self.thresholds.get(lang, {})
             bias = self.bias.get(lang, {})
-            need = [limits.get(c, 1e9) - bias.get(c, 0.0) for c in categories]
-            reach = _reach(categories, table, need) if set(bias) >= set(categories) else None
+            need = (
+                [limits.get(c, 1e9) - bias[c] for c in categories]
+                if set(bias) >= set(categories)
+                else None
+            )
             self._tables[lang] = _Table(
-                categories, table, frozenset(table), words, _finder(words), reach
+                categories, table, frozenset(table), words, _finder(words), need
             )
         return self._tables[lang]  # type: ignore[no-any-return]
+
+    def prepare(self, lang: str) -> None:
+        """Build what scoring a whole knowledge base uses (otherwise built after WARM_UP
+        sentences): one automaton over every weighted n-gram and word, and each feature's reach.
+        Forked workers then share them instead of each building its own."""
+        tables = self._table(lang)
+        if tables.prepared:
+            return
+        keys = {
+            _key(feature, lang): [feature]
+            for feature in tables.table
+            if not feature.startswith("@") and _scannable(feature, lang)
+        }
+        for key, named in tables.words.items():
+            keys.setdefault(key, []).extend(named)
+        tables.reach = _reach(tables.categories, tables.table, tables.need) if tables.need else None
+        tables.finder = _finder(keys)
+        tables.prepared = True
+        tables.scored = max(tables.scored, WARM_UP)
 
     def feature_set(self, text: str, lang: str) -> set[str]:
         """`features(text, lang, ...)` restricted to the features that carry a weight.
@@ -196,15 +222,7 @@ class Model:
 
     def _scan(self, text: str, lang: str, tables: _Table) -> set[str]:
         """The same set as feature_set, from one automaton scan (built on first use)."""
-        if tables.finder is None:
-            keys = {
-                _key(feature, lang): [feature]
-                for feature in tables.table
-                if not feature.startswith("@") and _scannable(feature, lang)
-            }
-            for key, named in tables.words.items():
-                keys.setdefault(key, []).extend(named)
-            tables.finder = _finder(keys)
+        self.prepare(lang)
         low = _DIGITS.sub("0", text.lower())
         found: set[str] = set()
         if lang == "zh":
@@ -212,8 +230,10 @@ class Model:
             scanned = low
         else:
             scanned = " " + " ".join(_EN_TOKEN.findall(low)) + " "
-        # Each distinct group of features found (collected in C), then their union.
-        found.update(itertools.chain.from_iterable(set(map(_second, tables.finder.iter(scanned)))))
+        if tables.finder is not None:  # each distinct group of features found, then their union
+            found.update(
+                itertools.chain.from_iterable(set(map(_second, tables.finder.iter(scanned))))
+            )
         return found
 
     def scores(self, text: str, lang: str) -> dict[str, float]:
@@ -234,8 +254,10 @@ class Model:
 
         Most sentences are clean: when their features' reach (`_reach`) cannot bring any
         category to its threshold, the scores are not worked out at all."""
-        found = self.feature_set(text, lang)
         tables = self._table(lang)
+        if not tables.categories:
+            return []
+        found = self.feature_set(text, lang)
         if tables.reach is not None and sum(map(tables.reach.__getitem__, found)) < _REACHABLE:
             return []
         limits = self.thresholds.get(lang, {})

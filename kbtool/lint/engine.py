@@ -82,6 +82,20 @@ def lint_text(
     return sorted(found, key=lambda f: (f.start, f.end, f.rule_id))
 
 
+def prepare(rules: Sequence[Rule]) -> None:
+    """Build now what checking many texts in both languages builds on the way: the rules' literal
+    automata and the model's tables (`Model.prepare`). Called before forking workers, so they
+    share one copy instead of each building its own; findings are the same either way."""
+    for lang in ("zh", "en"):
+        for raw in (False, True):
+            pattern_index(rules, lang, raw)
+    load_categories()
+    model = load_model()
+    if model is not None:
+        for lang in ("zh", "en"):
+            model.prepare(lang)
+
+
 def _one_per_claim(found: list[TextFinding], generic: dict[str, bool]) -> list[TextFinding]:
     """Drop a frames-only rule's finding where a rule with patterns already flags an overlapping
     phrase in the same category: its message is the more specific one, and one claim should not

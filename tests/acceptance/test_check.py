@@ -369,6 +369,39 @@ def test_parallel_check_reports_the_same_problems(kb: Path, monkeypatch) -> None
     }
 
 
+def test_parallel_check_gives_the_model_findings_of_a_sequential_one(  # type: ignore[no-untyped-def]
+    kb: Path, monkeypatch
+) -> None:
+    """Workers share the model the parent prepared (its automaton, the reach that lets clean
+    sentences be skipped); a small hand-made model flags the same sentences either way."""
+    import datetime as dt
+
+    from kbtool import check as check_module
+    from kbtool.lint import classifier
+
+    model = classifier.Model(
+        weights={"zh": {"guarantee": {"神效": 3.0, "试试": -1.5}}, "en": {}},
+        bias={"zh": {"guarantee": -1.0}, "en": {}},
+        thresholds={"zh": {"guarantee": 1.0}, "en": {}},
+        word_sets={"zh": {}, "en": {}},
+    )
+    monkeypatch.setattr("kbtool.lint.engine.load_model", lambda: model)
+    for index in range(12):
+        summary = ["这种药酒有神效。", "这种药酒有神效，喝一个月试试。", None][index % 3]
+        write_entry(kb, entry_data(f"e{index}", summary=summary))
+    monkeypatch.setattr(check_module, "PARALLEL_MIN_FILES", 2)
+    today = dt.date(2026, 11, 22)
+    sequential = check_module.check_kb(kb, today)
+    parallel = check_module.check_kb(kb, today, keep_entries=False, jobs=2)
+    assert parallel.problems == sequential.problems
+    assert [p.entry for p in parallel.problems if p.code == "model-guarantee"] == [
+        "e0",
+        "e3",
+        "e6",
+        "e9",
+    ]
+
+
 @pytest.mark.parametrize("source", ["kb", "tests/data/service_kb"])
 def test_sample_and_service_faq_kbs_have_no_wording_findings(  # type: ignore[no-untyped-def]
     source: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli_json

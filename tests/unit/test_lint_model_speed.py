@@ -79,6 +79,10 @@ def random_model(seed: int, *, always: bool = False) -> Model:
 def test_hand_made_models_give_the_reference_verdicts(seed: int) -> None:
     model = random_model(seed, always=seed % 4 == 0)
     for lang, sentences in SENTENCES.items():
+        for text in sentences:  # a one-file check: nothing prepared, every sentence scored
+            got = sorted(c for c, _ in model.categories(text, lang))
+            assert got == reference(model, text, lang), (seed, lang, text)
+        model.prepare(lang)  # a whole KB: sentences that cannot pass are skipped
         for scored in (0, classifier.WARM_UP):  # both ways of extracting features
             model._table(lang).scored = scored
             for text in sentences:
@@ -88,6 +92,7 @@ def test_hand_made_models_give_the_reference_verdicts(seed: int) -> None:
 
 def test_a_model_whose_category_passes_without_features_skips_no_sentence() -> None:
     model = random_model(0, always=True)
+    model.prepare("zh")
     assert model._table("zh").reach is None
     assert "fear" in {c for c, _ in model.categories("好好好好好好好好", "zh")}
 
@@ -100,6 +105,9 @@ def test_the_shipped_model_gives_the_reference_verdicts_on_the_labelled_sentence
     rng = random.Random(16)
     chosen = rng.sample(items, min(len(items), 600))
     flagged = 0
+    for lang in ("zh", "en"):
+        model.prepare(lang)
+        assert model._table(lang).reach is not None
     for scored in (0, classifier.WARM_UP):
         for item in chosen:
             model._table(item["lang"]).scored = scored
@@ -107,3 +115,11 @@ def test_the_shipped_model_gives_the_reference_verdicts_on_the_labelled_sentence
             assert got == reference(model, item["text"], item["lang"]), item["text"]
             flagged += bool(got)
     assert flagged  # the sample holds sentences the model flags, not only skipped ones
+
+
+def test_a_language_without_categories_flags_nothing_before_and_after_warm_up() -> None:
+    model = Model({"zh": {}}, {"zh": {}}, {"zh": {}}, {})
+    assert model.categories("保证治好，绝对安全。", "zh") == []
+    model.prepare("zh")
+    model._table("zh").scored = classifier.WARM_UP + 1
+    assert model.categories("保证治好，绝对安全。", "zh") == []
