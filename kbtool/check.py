@@ -234,7 +234,9 @@ def _check_in_processes(
     global _WORKER_CHECKS
     _WORKER_CHECKS = checks
     prepare(checks.rules)
-    size = max(50, len(files) // (jobs * 4))
+    # Small chunks, so the workers finish together: with 4 per worker the last one ran alone
+    # for up to a chunk's time (about 0.3 s of wall time at 10,000 entries on 2 cores).
+    size = max(50, len(files) // (jobs * 16))
     chunks = [files[start : start + size] for start in range(0, len(files), size)]
     found: list[FileCheck] = []
     context = multiprocessing.get_context("fork")
