@@ -260,8 +260,14 @@ class Model:
         found = self.feature_set(text, lang)
         if tables.reach is not None and sum(map(tables.reach.__getitem__, found)) < _REACHABLE:
             return []
-        limits = self.thresholds.get(lang, {})
-        passed = [(c, s) for c, s in self._scores(found, lang).items() if s >= limits.get(c, 1e9)]
+        vectors = list(map(tables.table.__getitem__, found))
+        sums = map(sum, zip(*vectors)) if vectors else (0.0 for _ in tables.categories)
+        bias, limits = self.bias[lang], self.thresholds.get(lang, {})
+        passed = [
+            (c, score)
+            for c, total in zip(tables.categories, sums)
+            if (score := bias[c] + total) >= limits.get(c, 1e9)
+        ]
         return sorted(passed, key=lambda pair: -pair[1]) if len(passed) > 1 else passed
 
 
