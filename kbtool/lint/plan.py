@@ -88,6 +88,8 @@ def make_plan(index: PatternIndex, text: TextIndex) -> Plan:
     # only run in the sentences that hold one of its literals.
     found: dict[tuple[int, int], list[tuple[int, int]]] = {}
     scan, lowered = index.automaton.iter, text.text
+    if next(scan(lowered), None) is None:  # no literal anywhere (most texts, for link rules)
+        return plan
     for span in text.sentences.spans:
         for pairs in set(map(_second, scan(lowered, span[0], span[1]))):
             for pair in pairs:
