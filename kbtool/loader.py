@@ -426,6 +426,9 @@ _SEQ = "tag:yaml.org,2002:seq"
 _YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 _SLOW_PATH = yaml.constructor.SafeConstructor()
 _Scalar = yaml.ScalarNode
+_span = tuple.__new__
+"""Span from a tuple of its five fields without the named tuple's Python-level __new__ (half
+the time; an entry has about sixty spans)."""
 
 
 def _plain_tag(node: yaml.Node) -> bool:
@@ -477,12 +480,13 @@ class _Builder:
             self._tag_problem(node)
             return None
         if isinstance(node, yaml.ScalarNode):
-            self.values[where] = Span(
-                start.line + 1, start.column + 1, start.index, node.end_mark.index, node.style
+            self.values[where] = _span(
+                Span,
+                (start.line + 1, start.column + 1, start.index, node.end_mark.index, node.style),
             )
             return _scalar_value(node)
-        self.values[where] = Span(
-            start.line + 1, start.column + 1, start.index, node.end_mark.index, None
+        self.values[where] = _span(
+            Span, (start.line + 1, start.column + 1, start.index, node.end_mark.index, None)
         )
         if isinstance(node, yaml.SequenceNode):
             build = self.build
@@ -520,7 +524,7 @@ class _Builder:
                 continue
             first_line[name] = line
             child = where + (name,)
-            keys[child] = Span(line, column, mark.index, key.end_mark.index, key.style)
+            keys[child] = _span(Span, (line, column, mark.index, key.end_mark.index, key.style))
             data[name] = build(value, child)
         return data
 
