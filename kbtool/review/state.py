@@ -26,12 +26,15 @@ STATES = REVIEW_STATES
 
 def _canonical(value: Any) -> Any:
     """Normalise what does not change meaning: key order, indentation, trailing spaces."""
+    if isinstance(value, str):
+        text = value.strip()
+        if "\n" not in text:  # one line: strip() already took its trailing spaces
+            return text
+        return "\n".join([line.rstrip() for line in text.split("\n")])
     if isinstance(value, dict):
         return {str(key): _canonical(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_canonical(item) for item in value]
-    if isinstance(value, str):
-        return "\n".join(line.rstrip() for line in value.strip().split("\n"))
     return value
 
 

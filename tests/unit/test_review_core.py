@@ -50,3 +50,21 @@ def test_entry_data_from_bytes_reads_old_revisions_like_current_files() -> None:
     assert entry_data_from_bytes(b"id: !!python/name:os.system x\n", "flu.yaml") is None
     assert entry_data_from_bytes(b"id: flu\n" + b"#" * MAX_FILE_BYTES, "flu.yaml") is None
     assert entry_data_from_bytes(b"\xff\xfe", "flu.yaml") is None
+
+
+def test_the_fingerprint_of_text_with_odd_whitespace_is_the_one_stored_at_sign_off() -> None:
+    """Sign-offs stored in KBs must keep matching: the normalisation (trailing spaces of every
+    line, Unicode spaces, CRLF remains, one-line values) gives the fingerprint it always gave."""
+    from kbtool.review.state import fingerprint
+
+    data = {
+        "id": "x",
+        "title": "  标题\u3000 ",
+        "summary": "one line \t ",
+        "body": "a  \r\nb\t\n\u3000c \u2003\n\n  indented\n",
+        "red_flags": [{"when": "x\u2003", "urgency": "urgent", "n": 3}],
+        "review": {"reviewed_on": "2026-01-01"},
+    }
+    assert fingerprint(data) == (
+        "sha256:cac256f395096294e92bc0d7451c497bdb08007319f90e7df1c79176cd2ae1ab"
+    )
