@@ -82,16 +82,16 @@ def lint_entry(
 
 def _check_exceptions(entry: Entry, rules: Sequence[Rule]) -> tuple[set[str], list[Problem]]:
     """Rule ids validly suppressed, and a Problem for each unknown rule or missing reason."""
+    suppressed: set[str] = set()
+    problems: list[Problem] = []
+    items = entry.data.get(EXCEPTIONS)
+    if not isinstance(items, list):  # most entries: no set of known rule ids to build
+        return suppressed, problems
     known = (
         {rule.id for rule in rules}
         | set(PLAIN_RULE_IDS)
         | {RULE_PREFIX + category for category in load_categories()}
     )  # model-guarantee, ...
-    suppressed: set[str] = set()
-    problems: list[Problem] = []
-    items = entry.data.get(EXCEPTIONS)
-    if not isinstance(items, list):
-        return suppressed, problems
     for index, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("rule"), str):
             continue  # the schema check reports the shape
