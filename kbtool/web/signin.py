@@ -56,7 +56,7 @@ def wait_of(failures: Failures, now: float) -> float:
     """The longest wait any of the keys still owes; never more than MAX_WAIT, even when a
     failure was stamped by a clock that has since been put back."""
     waits = [
-        min(MAX_WAIT, 2.0 ** (count - FREE_FAILURES)) - max(0.0, now - last)
+        min(MAX_WAIT, 2.0 ** min(count - FREE_FAILURES, 30)) - max(0.0, now - last)
         for count, last in failures.values()
         if count >= FREE_FAILURES
     ]
@@ -120,11 +120,11 @@ def install(app: Flask, access: Access, throttle: Throttle | None = None) -> Non
             return address
         for hop in reversed([part.strip() for part in forwarded.split(",")]):
             try:
-                ipaddress.ip_address(hop.strip("[]"))
+                ip = ipaddress.ip_address(hop.strip("[]").split("%")[0])  # no IPv6 zone id
             except ValueError:
                 return address  # a garbled header: count the web server itself
-            if not access.trusted(hop):
-                return hop
+            if not access.trusted(str(ip)):
+                return str(ip)  # one spelling per address
         return address
 
     def session() -> tuple[str, str] | None:

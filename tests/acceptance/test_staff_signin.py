@@ -300,6 +300,14 @@ def test_behind_the_web_server_each_caller_waits_for_their_own_mistakes(
         headers={"X-Forwarded-For": "198.51.100.7, 203.0.113.9"},  # a forged first hop
     )
     assert status == 429  # counted as 203.0.113.9, the address nginx saw
+    status, _, _ = request(
+        server,
+        "POST",
+        "/login",
+        {"name": "wang.li", "password": PASSWORD},
+        headers={"X-Forwarded-For": "fe80::1%" + "x" * 500},  # one address, however written
+    )
+    assert status == 302
 
 
 def test_unknown_name_answers_like_a_wrong_password(server: str) -> None:
