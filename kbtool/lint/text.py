@@ -125,13 +125,38 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
+MAX_SENTENCE = 600
+"""Characters read as one sentence at most. Real sentences stay far below (the longest in the
+labelled sets is under 300); a longer run without punctuation is read in pieces, cut at the
+last clause mark or space before the limit, so no pattern ever searches more than this at once
+and even a pattern that backtracks badly on hostile text stays fast."""
+
+
 def _add(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    while end - start > MAX_SENTENCE:
+        cut = _piece_end(text, start, start + MAX_SENTENCE)
+        _add(spans, text, start, cut)
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
     if start < end:
         spans.append((start, end))
+
+
+def _piece_end(text: str, start: int, limit: int) -> int:
+    """Where to cut an over-long sentence: after the last clause mark or space in its second
+    half, else at the limit."""
+    found = None
+    for found in _CLAUSE_MARK.finditer(text, start + MAX_SENTENCE // 2, limit):
+        pass
+    if found is not None:
+        return found.end()
+    space = max(text.rfind(" ", start + MAX_SENTENCE // 2, limit), -1)
+    return space + 1 if space > 0 else limit
 
 
 def clause_around(text: str, sentence: tuple[int, int], start: int, end: int) -> tuple[int, int]:

@@ -80,3 +80,20 @@ def test_a_long_run_of_chinese_numerals_is_checked_at_once(tmp_path: Path) -> No
     write_entry(kb, entry_data("sore-throat", body="## 说明\n\n宝宝" + "万" * 40000 + "\n"))
     check = run(kb, "check", "--today", "2026-12-04")
     assert "checked 1 entr" in check.stdout and "Traceback" not in check.stdout + check.stderr
+
+
+def test_rules_read_a_long_unpunctuated_run_in_pieces(tmp_path: Path) -> None:
+    """Two unlimited repeats in a row pass the backtracking check but cost the cube of what they
+    search (15 s for 2,500 digits in one piece): no rule searches more than one sentence of at
+    most 600 characters at once, so the check stays quick and still finds what follows."""
+    kb = tmp_path / "kb"
+    write_raw(
+        kb,
+        "rules/kb-digits.yaml",
+        "id: kb-digits\ncategory: guarantee\nlevel: warning\nlanguages: [en]\n"
+        "patterns: ['\\d*\\d*x']\nmessage: a local rule; say what usually happens.\n",
+    )
+    body = "## About\n\n" + "1" * 6000 + " x\n"
+    write_entry(kb, entry_data("sore-throat", lang="en", body=body))
+    check = run(kb, "check", "--today", "2026-12-04")
+    assert "[kb-digits]" in check.stdout and "Traceback" not in check.stdout + check.stderr

@@ -547,3 +547,17 @@ def test_required_literals_are_really_required(pattern: str, must_contain: str) 
     literals = required_literals(pattern)
     assert literals is not None
     assert any(must_contain in literal.replace("\x00", "") for literal in literals)
+
+
+def test_an_over_long_run_is_read_in_pieces_cut_at_clause_marks_or_spaces() -> None:
+    from kbtool.lint.text import MAX_SENTENCE
+
+    chinese = "宝宝" + "万" * 2000 + "。短句。"
+    spans = split_sentences(chinese).spans
+    assert all(end - start <= MAX_SENTENCE for start, end in spans)
+    assert "".join(chinese[s:e] for s, e in spans) == chinese  # nothing skipped
+    english = "word " * 400 + "end."
+    pieces = [english[s:e] for s, e in split_sentences(english).spans]
+    assert all(p.startswith("word") and p[-1] in "d." for p in pieces)  # never inside a word
+    clauses = ("这是一个很长的分句" * 10 + "，") * 10
+    assert all(clauses[e - 1] == "，" for _, e in split_sentences(clauses).spans[:-1])
