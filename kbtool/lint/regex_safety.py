@@ -11,7 +11,9 @@ such as `(?x)` count) and is conservative; it refuses:
   what follows it (`(\\w+\\s?)+`, `(?:\\w\\w?)+`, `(.*a){3}`), a group that can match nothing,
   or alternatives that can match the same text (`(a|ab|b)+`);
 - three or more unlimited repeats in a row that can take the same characters (`\\w*\\w*\\w*`,
-  `.*a.*b.*c`), which cost the sentence length to the power of their number.
+  `.*a.*b.*c`), which cost the sentence length to the power of their number;
+- counted gaps in a row that can take the same characters whose widths multiply past a budget
+  (`[^.]{0,60}a` four times).
 
 Character classes are compared as exact sets of code points. The built-in rules pass (a test
 checks)."""
@@ -33,6 +35,11 @@ NOTHING: Chars = ()
 EVERYTHING: Chars = ((0, 0x10FFFF),)
 REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT}
 ZERO_WIDTH = {sre.AT, sre.ASSERT, sre.ASSERT_NOT}
+ONE_CHAR = {sre.LITERAL, sre.NOT_LITERAL, sre.ANY, sre.IN}
+GAP_BUDGET = 1_000_000
+"""Tries at one position that counted gaps in a row may cost. The built-in rules' gaps
+(`[^。]{0,20}`, `{0,12}`, `{0,8}` around words) stay under a quarter of this; `[^.]{0,60}a`
+four times is 14 million (17 s on 1,200 characters)."""
 UNLIMITED_FROM = 100
 """A repeat allowed this many times or more counts as unlimited."""
 MAX_IN_A_ROW = 2
@@ -136,7 +143,57 @@ class _Reader:
                 f"{most} unlimited repeats in a row that can take the same characters "
                 "(the work grows with the sentence length to that power)"
             )
+        _, _, tries = self.gaps(items, NOTHING, 1.0)
+        if tries > GAP_BUDGET:
+            return (
+                "counted gaps in a row that can take the same characters, so their choices "
+                f"multiply (about {tries:,.0f} tries at every position of a sentence)"
+            )
         return None
+
+    def gaps(self, items: list[Item], chars: Chars, tries: float) -> tuple[Chars, float, float]:
+        """Walk `items` keeping the current run of counted gaps (`[^.]{0,60}`) that can take
+        the same characters: their characters, the product of their widths, the largest seen."""
+        worst = tries
+        for op, av in items:
+            if op in ZERO_WIDTH:
+                if op in (sre.ASSERT, sre.ASSERT_NOT):
+                    worst = max(worst, self.gaps(list(av[1]), NOTHING, 1.0)[2])
+                continue
+            if op in REPEATS:
+                low, high, body = av[0], av[1], list(av[2])
+                unlimited = high >= UNLIMITED_FROM or high == sre.MAXREPEAT
+                if op == sre.POSSESSIVE_REPEAT or unlimited:  # the row check's business
+                    worst = max(worst, self.gaps(body, NOTHING, 1.0)[2])
+                    chars, tries = NOTHING, 1.0
+                    continue
+                if len(body) == 1 and body[0][0] in ONE_CHAR:
+                    taken = self.one_char(*body[0])
+                    width = float(high - low + 1)
+                    tries = tries * width if _meet(chars, taken) else width
+                    chars = taken
+                    worst = max(worst, tries)
+                    continue
+                for _ in range(min(high, 4)):
+                    chars, tries, seen = self.gaps(body, chars, tries)
+                    worst = max(worst, seen)
+                continue
+            if op == sre.SUBPATTERN:
+                chars, tries, seen = self.gaps(list(av[3]), chars, tries)
+            elif op == sre.ATOMIC_GROUP:
+                _, _, seen = self.gaps(list(av), NOTHING, 1.0)
+                chars, tries = NOTHING, 1.0
+            elif op == sre.BRANCH:
+                results = [self.gaps(list(branch), chars, tries) for branch in av[1]]
+                seen = max(result[2] for result in results)
+                tries = max(result[1] for result in results)
+                chars = _union(*(result[0] for result in results))
+            else:
+                if tries > 1.0 and not _meet(chars, self.one_char(op, av)):
+                    chars, tries = NOTHING, 1.0
+                seen = tries
+            worst = max(worst, seen)
+        return chars, tries, worst
 
     def row(self, items: list[Item], chars: Chars, count: int) -> tuple[Chars, int, int]:
         """Walk `items` keeping the current run of overlapping unlimited repeats (their

@@ -31,6 +31,8 @@ from kbtool.lint.regex_safety import backtracking_risk
         r".*a.*b.*c",
         r"x(?=.*a.*b.*c)",  # inside a look-ahead too
         r"(?:\s*,\s*)+$",
+        r"[^.]{0,60}a[^.]{0,60}a[^.]{0,60}a[^.]{0,60}b",  # 61 to the 4th tries at each place
+        r"\d{0,60}\d{0,60}\d{0,60}\d{0,60}x",
         r"\[[^\]\n]*\]\((?:[^)\s]*(?:book|consult)[^)\s]*)[^)\n]*\)",  # cubic in a long link
     ],
 )
