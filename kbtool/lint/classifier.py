@@ -120,6 +120,12 @@ def _reach(
     return {f: max(0.0, *map(truediv, row, need)) for f, row in table.items()}
 
 
+def _sums(tables: _Table, found: set[str]) -> Iterable[float]:
+    """Per category, in order, the sum of the found features' weights."""
+    vectors = list(map(tables.table.__getitem__, found))
+    return map(sum, zip(*vectors)) if vectors else (0.0 for _ in tables.categories)
+
+
 def _finder(keys: dict[str, list[str]]) -> Any:
     """An automaton over `keys`, each found with its features (None when there are none)."""
     if not keys:
@@ -237,17 +243,10 @@ class Model:
         return found
 
     def scores(self, text: str, lang: str) -> dict[str, float]:
-        return self._scores(self.feature_set(text, lang), lang)
-
-    def _scores(self, found: set[str], lang: str) -> dict[str, float]:
         """Bias plus the sum of the found features' weights, per category."""
         tables = self._table(lang)
-        categories, table = tables.categories, tables.table
-        if not categories:
-            return {}
-        vectors = list(map(table.__getitem__, found))
-        sums = map(sum, zip(*vectors)) if vectors else (0.0 for _ in categories)
-        return {c: self.bias[lang][c] + total for c, total in zip(categories, sums)}
+        sums = _sums(tables, self.feature_set(text, lang))
+        return {c: self.bias[lang][c] + total for c, total in zip(tables.categories, sums)}
 
     def categories(self, text: str, lang: str) -> list[tuple[str, float]]:
         """Categories whose score passes their threshold, highest first.
@@ -260,8 +259,7 @@ class Model:
         found = self.feature_set(text, lang)
         if tables.reach is not None and sum(map(tables.reach.__getitem__, found)) < _REACHABLE:
             return []
-        vectors = list(map(tables.table.__getitem__, found))
-        sums = map(sum, zip(*vectors)) if vectors else (0.0 for _ in tables.categories)
+        sums = _sums(tables, found)
         bias, limits = self.bias[lang], self.thresholds.get(lang, {})
         passed = [
             (c, score)

@@ -21,15 +21,24 @@ checks)."""
 from __future__ import annotations
 
 import itertools
+import math
 import re
+from collections.abc import Callable
 from functools import cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
+from .text import MAX_SENTENCE
+
 Item = tuple[Any, Any]
 Chars = tuple[tuple[int, int], ...]
 """A set of code points as sorted, disjoint, inclusive ranges."""
+
+RESET = "reset"
+Link = tuple[float, Chars, Chars] | str | None
+"""How a repeat weighs in a run: (ways it tries, characters it starts with, characters it
+takes), RESET when it ends any run, or None to walk its body instead."""
 
 NOTHING: Chars = ()
 EVERYTHING: Chars = ((0, 0x10FFFF),)
@@ -134,16 +143,16 @@ class _Reader:
             return None
         return "".join(chr(av) for _, av in items)
 
-    # --- several unlimited repeats in a row -----------------------------------------------
+    # --- repeats in a row whose choices multiply ------------------------------------------
 
     def repeats_in_a_row(self, items: list[Item]) -> str | None:
-        _, _, most = self.row(items, NOTHING, 0)
-        if most > MAX_IN_A_ROW:
+        tries = self.run(items, NOTHING, 1.0, self.unlimited_link)[2]
+        if tries > MAX_SENTENCE**MAX_IN_A_ROW:
             return (
-                f"{most} unlimited repeats in a row that can take the same characters "
-                "(the work grows with the sentence length to that power)"
+                f"{round(math.log(tries, MAX_SENTENCE))} unlimited repeats in a row that can take the "
+                "same characters (the work grows with the sentence length to that power)"
             )
-        _, _, tries = self.gaps(items, NOTHING, 1.0)
+        tries = self.run(items, NOTHING, 1.0, self.gap_link)[2]
         if tries > GAP_BUDGET:
             return (
                 "counted gaps in a row that can take the same characters, so their choices "
@@ -151,40 +160,61 @@ class _Reader:
             )
         return None
 
-    def gaps(self, items: list[Item], chars: Chars, tries: float) -> tuple[Chars, float, float]:
-        """Walk `items` keeping the current run of counted gaps (`[^.]{0,60}`) that can take
-        the same characters: their characters, the product of their widths, the largest seen."""
+    def unlimited_link(self, op: Any, low: int, high: int, body: list[Item]) -> Link:
+        """An unlimited repeat tries as many ways as a sentence is long; a possessive one none."""
+        if op == sre.POSSESSIVE_REPEAT:
+            return RESET
+        if high >= UNLIMITED_FROM or high == sre.MAXREPEAT:
+            return float(MAX_SENTENCE), self.first(body), self.all_chars(body)
+        return None
+
+    def gap_link(self, op: Any, low: int, high: int, body: list[Item]) -> Link:
+        """A counted gap (`[^.]{0,60}`) tries as many ways as its width; unlimited repeats are
+        the other walk's business."""
+        if op == sre.POSSESSIVE_REPEAT or high >= UNLIMITED_FROM or high == sre.MAXREPEAT:
+            return RESET
+        if len(body) == 1 and body[0][0] in ONE_CHAR:
+            taken = self.one_char(*body[0])
+            return float(high - low + 1), taken, taken
+        return None
+
+    def run(
+        self, items: list[Item], chars: Chars, tries: float, link: Callable[..., Link]
+    ) -> tuple[Chars, float, float]:
+        """Walk `items` keeping the current run of repeats that can take the same characters
+        (those characters, and the product of the ways each tries, as `link` weighs a repeat),
+        and the largest product seen. A repeat `link` does not weigh has its body walked as
+        often as it repeats (up to 4 times)."""
         worst = tries
         for op, av in items:
             if op in ZERO_WIDTH:
-                if op in (sre.ASSERT, sre.ASSERT_NOT):
-                    worst = max(worst, self.gaps(list(av[1]), NOTHING, 1.0)[2])
+                if op in (sre.ASSERT, sre.ASSERT_NOT):  # a look-ahead runs at every position too
+                    worst = max(worst, self.run(list(av[1]), NOTHING, 1.0, link)[2])
                 continue
             if op in REPEATS:
                 low, high, body = av[0], av[1], list(av[2])
-                unlimited = high >= UNLIMITED_FROM or high == sre.MAXREPEAT
-                if op == sre.POSSESSIVE_REPEAT or unlimited:  # the row check's business
-                    worst = max(worst, self.gaps(body, NOTHING, 1.0)[2])
+                weighed = link(op, low, high, body)
+                if weighed is None:
+                    for _ in range(min(high, 4)):
+                        chars, tries, seen = self.run(body, chars, tries, link)
+                        worst = max(worst, seen)
+                    continue
+                nested = self.run(body, NOTHING, 1.0, link)[2]
+                if isinstance(weighed, str):  # RESET
                     chars, tries = NOTHING, 1.0
-                    continue
-                if len(body) == 1 and body[0][0] in ONE_CHAR:
-                    taken = self.one_char(*body[0])
-                    width = float(high - low + 1)
-                    tries = tries * width if _meet(chars, taken) else width
-                    chars = taken
-                    worst = max(worst, tries)
-                    continue
-                for _ in range(min(high, 4)):
-                    chars, tries, seen = self.gaps(body, chars, tries)
-                    worst = max(worst, seen)
+                else:
+                    ways, starts, takes = weighed
+                    tries = tries * ways if _meet(chars, starts) else ways
+                    chars = takes
+                worst = max(worst, tries, nested)
                 continue
             if op == sre.SUBPATTERN:
-                chars, tries, seen = self.gaps(list(av[3]), chars, tries)
+                chars, tries, seen = self.run(list(av[3]), chars, tries, link)
             elif op == sre.ATOMIC_GROUP:
-                _, _, seen = self.gaps(list(av), NOTHING, 1.0)
+                seen = self.run(list(av), NOTHING, 1.0, link)[2]
                 chars, tries = NOTHING, 1.0
             elif op == sre.BRANCH:
-                results = [self.gaps(list(branch), chars, tries) for branch in av[1]]
+                results = [self.run(list(branch), chars, tries, link) for branch in av[1]]
                 seen = max(result[2] for result in results)
                 tries = max(result[1] for result in results)
                 chars = _union(*(result[0] for result in results))
@@ -194,47 +224,6 @@ class _Reader:
                 seen = tries
             worst = max(worst, seen)
         return chars, tries, worst
-
-    def row(self, items: list[Item], chars: Chars, count: int) -> tuple[Chars, int, int]:
-        """Walk `items` keeping the current run of overlapping unlimited repeats (their
-        characters and how many), and the longest run seen."""
-        most = count
-        for op, av in items:
-            if op in ZERO_WIDTH:
-                if op in (sre.ASSERT, sre.ASSERT_NOT):  # a look-ahead runs at every position too
-                    most = max(most, self.row(list(av[1]), NOTHING, 0)[2])
-                continue
-            if op in REPEATS:
-                high, body = av[1], list(av[2])
-                if op == sre.POSSESSIVE_REPEAT:
-                    chars, count = NOTHING, 0
-                    continue
-                if high >= UNLIMITED_FROM or high == sre.MAXREPEAT:
-                    count = count + 1 if _meet(chars, self.first(body)) else 1
-                    chars = self.all_chars(body)
-                    _, _, nested = self.row(body, NOTHING, 0)
-                    most = max(most, count, nested)
-                    continue
-                for _ in range(min(high, 4)):  # a small count repeats its body
-                    chars, count, seen = self.row(body, chars, count)
-                    most = max(most, seen)
-                continue
-            if op == sre.SUBPATTERN:
-                chars, count, seen = self.row(list(av[3]), chars, count)
-            elif op == sre.ATOMIC_GROUP:
-                _, _, seen = self.row(list(av), NOTHING, 0)
-                chars, count = NOTHING, 0
-            elif op == sre.BRANCH:
-                results = [self.row(list(branch), chars, count) for branch in av[1]]
-                seen = max(result[2] for result in results)
-                count = max(result[1] for result in results)
-                chars = _union(*(result[0] for result in results))
-            else:
-                if count and not _meet(chars, self.one_char(op, av)):
-                    chars, count = NOTHING, 0
-                seen = count
-            most = max(most, seen)
-        return chars, count, most
 
     # --- what parts can match -------------------------------------------------------------
 

@@ -95,16 +95,20 @@ class SharedRecord:
         self._lock = threading.Lock()
 
     def failures(self, keys: list[str]) -> Failures:
-        here = self.memory.failures(keys)
         try:
-            marks = ",".join("?" * len(keys))
-            rows = self._connection().execute(
-                f"SELECT key, count, last FROM failures WHERE key IN ({marks})", keys
-            )
-            shared = {str(key): (int(count), float(last)) for key, count, last in rows}
+            return self._failures(self._connection(), keys)
         except (sqlite3.Error, OSError, ValueError, TypeError) as error:
             self._unusable(error)
-            return here
+            return self.memory.failures(keys)
+
+    def _failures(self, connection: sqlite3.Connection, keys: list[str]) -> Failures:
+        """The file's failures of `keys`, with this process's where it knows more."""
+        marks = ",".join("?" * len(keys))
+        rows = connection.execute(
+            f"SELECT key, count, last FROM failures WHERE key IN ({marks})", keys
+        )
+        shared = {str(key): (int(count), float(last)) for key, count, last in rows}
+        here = self.memory.failures(keys)
         return {
             key: max(here.get(key, (0, 0.0)), shared.get(key, (0, 0.0))) for key in {*here, *shared}
         }
@@ -114,14 +118,7 @@ class SharedRecord:
             connection = self._connection()
             with connection:
                 connection.execute("BEGIN IMMEDIATE")  # read and count in one step
-                marks = ",".join("?" * len(keys))
-                rows = connection.execute(
-                    f"SELECT key, count, last FROM failures WHERE key IN ({marks})", keys
-                )
-                shared = {str(key): (int(count), float(last)) for key, count, last in rows}
-                here = self.memory.failures(keys)
-                seen = {k: max(here.get(k, (0, 0.0)), shared.get(k, (0, 0.0))) for k in keys}
-                wait = wait_of({k: v for k, v in seen.items() if v[0]}, now)
+                wait = wait_of(self._failures(connection, keys), now)
                 if wait <= 0:
                     self._add(connection, keys, now)
         except (sqlite3.Error, OSError, ValueError, TypeError) as error:
