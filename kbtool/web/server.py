@@ -193,18 +193,31 @@ def run_servers(
     by `make_server` (connection limit, idle shedding, channel timeout), then close them all.
     Raises OSError, with nothing left open, when an address cannot be listened on."""
     servers: list[Any] = []
+    running: list[threading.Thread] = []
+    stopping = threading.Event()
+
+    def loop(server: Any) -> None:
+        try:
+            server.run()
+        except (OSError, ValueError):  # its sockets closed under it while stopping
+            if not stopping.is_set():
+                raise
+
     try:
         for app, port in apps:
             servers.append(make_server(app, host, port, threads))
-        running = [threading.Thread(target=server.run, daemon=True) for server in servers]
+        running = [threading.Thread(target=loop, args=(server,), daemon=True) for server in servers]
         for thread in running:
             thread.start()
         if on_ready is not None:
             on_ready()
         _wait(running)
     finally:
+        stopping.set()
         for server in servers:
             server.close()
+        for thread in running:  # each loop ends within its poll timeout once its map is empty
+            thread.join(timeout=5)
 
 
 def _wait(running: list[threading.Thread]) -> None:

@@ -29,11 +29,22 @@ def server() -> Iterator[int]:
     """The staff app's server settings around a tiny app, on a free local port."""
     running = make_server(_ok, "127.0.0.1", 0, threads=2)
     port = running.effective_port
-    thread = threading.Thread(target=running.run, daemon=True)
+    stopping = threading.Event()
+
+    def loop() -> None:
+        try:
+            running.run()
+        except (OSError, ValueError):  # its socket closed under it while stopping
+            if not stopping.is_set():
+                raise
+
+    thread = threading.Thread(target=loop, daemon=True)
     thread.start()
     yield port
+    stopping.set()
     running.task_dispatcher.shutdown()
     running.close()
+    thread.join(timeout=5)
 
 
 def _get(port: int) -> int:
